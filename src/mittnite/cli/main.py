@@ -1,0 +1,196 @@
+"""The ``mittnite`` command: the original's commands and flags, plus ``validate``.
+
+Command modules are imported only when their command runs, so ``--help`` and
+``validate`` stay at argparse-level start-up cost.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from .framework import Command, Flag, Invocation, execute
+
+DEFAULT_CONFIG_DIR = "/etc/mittnite.d"
+DEFAULT_API_ADDRESS = "unix:///var/run/mittnite.sock"
+DEFAULT_PROBE_PORT = 9102
+
+
+def _run_up(invocation: Invocation) -> int:
+    from .up import run
+
+    return run(invocation)
+
+
+def _run_root(invocation: Invocation) -> int:
+    if invocation.args:
+        sys.stderr.write(
+            f'Error: unknown command "{invocation.args[0]}" for "mittnite"\n'
+            "Run 'mittnite --help' for usage.\n"
+        )
+        return 1
+    if invocation["version"]:
+        from .version import print_short_version
+
+        return print_short_version()
+    from ..logs.logger import get_logger
+
+    get_logger().warning(
+        "Running 'mittnite' without any arguments - defaulting to 'up'. "
+        "This behaviour may change in future releases!"
+    )
+    return _run_up(invocation)
+
+
+def _run_renderfiles(invocation: Invocation) -> int:
+    from .renderfiles import run
+
+    return run(invocation)
+
+
+def _run_version(invocation: Invocation) -> int:
+    from .version import run
+
+    return run(invocation)
+
+
+def _run_validate(invocation: Invocation) -> int:
+    from .validate import run
+
+    return run(invocation)
+
+
+UP_FLAGS = [
+    Flag(
+        "probe-listen-port",
+        "int",
+        "set the port to listen for probe requests",
+        DEFAULT_PROBE_PORT,
+        short="p",
+    ),
+    Flag("pidfile", "string", "write mittnites process id to this file"),
+    Flag("api", "bool", "enables the api for remote or cli controlling"),
+    Flag(
+        "api-listen-address",
+        "string",
+        f'listen address for the api. Defaults to "{DEFAULT_API_ADDRESS}"',
+        DEFAULT_API_ADDRESS,
+    ),
+    Flag(
+        "api-allow-remote",
+        "bool",
+        "allow the api to listen on a non-loopback TCP address (it has no authentication)",
+    ),
+    Flag(
+        "keep-running",
+        "bool",
+        "keep mittnite running even if no job is running anymore",
+        short="k",
+    ),
+    Flag(
+        "stop-timeout",
+        "duration",
+        "how long jobs may take to stop on shutdown before they are killed",
+        "10s",
+    ),
+    Flag("prefix-output", "bool", "prefix every line of job output with the job's name"),
+]
+
+
+def build_root() -> Command:
+    """The command tree of ``mittnite``."""
+    root = Command(
+        "mittnite",
+        short="Mittnite - Smart init system for containers",
+        long="Mittnite is a small, but smart init system designed for usage as "
+        "`ENTRYPOINT` in container images",
+        run=_run_root,
+        flags=[Flag("version", "bool", "version for mittnite", short="v")],
+        persistent_flags=[
+            Flag(
+                "config-dir",
+                "string",
+                "set directory to where your .hcl-configs are located",
+                DEFAULT_CONFIG_DIR,
+                short="c",
+            ),
+            Flag(
+                "profile",
+                "bool",
+                "enable pprof http server (accepted for compatibility; no effect)",
+            ),
+            Flag(
+                "log-format",
+                "string",
+                "format of mittnite's own log lines: text, json or tty",
+                "auto",
+            ),
+        ],
+    )
+    up = Command(
+        "up",
+        short="Render config files, start probes and processes",
+        long="This sub-command renders the configuration files, starts the probes and launches "
+        "all configured processes",
+        flags=list(UP_FLAGS),
+        run=_run_up,
+    )
+    renderfiles = Command(
+        "renderfiles",
+        short="Renders configuration files",
+        long="This command renders the configured configuration files, before (optionally) "
+        "starting another process.\n\nEverything after the first argument that is not a flag "
+        "is the command to run (it replaces mittnite, like exec).",
+        usage_args="[COMMAND [ARGS...]]",
+        run=_run_renderfiles,
+        interspersed=False,
+    )
+    version = Command(
+        "version",
+        short="Show extended information about the current version of mittnite",
+        long="All software has versions. This is mittnite's",
+        run=_run_version,
+    )
+    validate = Command(
+        "validate",
+        short="Check the configuration and report every problem",
+        long="Loads the configuration directory like 'up' does and reports every error and "
+        "warning with file, line and column. Exits non-zero if there is an error.\nWith --json "
+        "the effective configuration (defaults applied, secrets masked) is printed.",
+        flags=[Flag("json", "bool", "print the effective configuration as JSON")],
+        run=_run_validate,
+    )
+    help_command = Command(
+        "help",
+        short="Help about any command",
+        long="Help provides help for any command in the application.\n"
+        "Simply type mittnite help [path to command] for full details.",
+        usage_args="[command]",
+        run=lambda inv: _help(root, inv),
+    )
+    root.add(help_command, renderfiles, up, validate, version)
+    return root
+
+
+def _help(root: Command, invocation: Invocation) -> int:
+    from .framework import help_text
+
+    target = root
+    for name in invocation.args:
+        found = target.find(name)
+        if found is None:
+            sys.stderr.write(f'Unknown help topic "{name}"\n')
+            sys.stdout.write(help_text(root))
+            return 0
+        target = found
+    sys.stdout.write(help_text(target))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mittnite`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    status = execute(build_root(), args)
+    if argv is None:
+        sys.exit(status)
+    return status

@@ -1,0 +1,192 @@
+"""mittnite's configuration schema, in the shape of the original's Go types.
+
+Field names (``go_name``) are the Go field names of the original, the
+``hcl_name`` is what users write. Keeping the Go shapes lets the decoder apply
+hcl v1's rules exactly (``Host`` and ``Credentials`` are nested blocks, probe
+kinds are pointers, jobs embed the base job fields).
+
+``stopSignal`` and ``stopTimeout`` are our additions (the original ignores
+unknown keys, so configurations using them still load there).
+"""
+
+from __future__ import annotations
+
+from .hcl.types import (
+    BoolType,
+    Field,
+    IntType,
+    MapType,
+    PtrType,
+    SliceType,
+    StringType,
+    StructType,
+)
+
+S = StringType()
+I = IntType()  # noqa: E741 - reads like the Go type it stands for
+B = BoolType()
+
+
+def _strings(*names: str) -> tuple[Field, ...]:
+    return tuple(Field(n[0].upper() + n[1:], n, S) for n in names)
+
+
+CREDENTIALS = StructType("Credentials", _strings("user", "password"))
+HOST = StructType("Host", _strings("hostname", "port"))
+
+_CREDENTIAL_HINT = (
+    "user and password belong in a nested block: credentials { user = ..., password = ... }"
+)
+_HOST_HINT = "hostname and port belong in a nested block: host { hostname = ..., port = ... }"
+_ADDRESS_HINTS = {"hostname": _HOST_HINT, "port": _HOST_HINT}
+_LOGIN_HINTS = {"user": _CREDENTIAL_HINT, "password": _CREDENTIAL_HINT, **_ADDRESS_HINTS}
+
+CRED_FIELD = Field("Credentials", "credentials", CREDENTIALS)
+HOST_FIELD = Field("Host", "host", HOST)
+
+MYSQL = StructType(
+    "MySQL",
+    (CRED_FIELD, HOST_FIELD, *_strings("allowNativePassword", "database")),
+    {**_LOGIN_HINTS, "url": "the mysql probe has no url: use host { } and credentials { }"},
+)
+AMQP = StructType(
+    "Amqp",
+    (CRED_FIELD, HOST_FIELD, Field("VirtualHost", "virtualHost", S)),
+    {**_LOGIN_HINTS, "vhost": "did you mean 'virtualHost'?"},
+)
+MONGODB = StructType(
+    "MongoDB",
+    (
+        CRED_FIELD,
+        HOST_FIELD,
+        *_strings(
+            "database",
+            "replicaSetName",
+            "authenticationDatabase",
+            "authenticationMechanism",
+            "gssapiServiceName",
+        ),
+        Field("URL", "url", S),
+    ),
+    _LOGIN_HINTS,
+)
+REDIS = StructType(
+    "Redis",
+    (HOST_FIELD, Field("Password", "password", S)),
+    {
+        **_ADDRESS_HINTS,
+        "url": "the redis probe has no url: use host { hostname = ..., port = ... }",
+    },
+)
+SMTP = StructType("SMTP", (HOST_FIELD,), _ADDRESS_HINTS)
+HTTP = StructType(
+    "HttpGet",
+    (Field("Scheme", "scheme", S), HOST_FIELD, *_strings("path", "timeout")),
+    {**_ADDRESS_HINTS, "url": "the http probe has no url: use scheme, host { } and path"},
+)
+
+PROBE = StructType(
+    "Probe",
+    (
+        Field("Name", "", S, is_key=True),
+        Field("Wait", "wait", B),
+        Field("Filesystem", "filesystem", S),
+        Field("MySQL", "mysql", PtrType(MYSQL)),
+        Field("Redis", "redis", PtrType(REDIS)),
+        Field("MongoDB", "mongodb", PtrType(MONGODB)),
+        Field("Amqp", "amqp", PtrType(AMQP)),
+        Field("HTTP", "http", PtrType(HTTP)),
+        Field("SMTP", "smtp", PtrType(SMTP)),
+    ),
+)
+
+WATCH_COMMAND = StructType(
+    "WatchCommand",
+    (
+        Field("Command", "command", S),
+        Field("Args", "args", SliceType(S)),
+        Field("Env", "env", SliceType(S)),
+    ),
+)
+
+WATCH = StructType(
+    "Watch",
+    (
+        Field("Filename", "", S, is_key=True),
+        Field("Signal", "signal", I),
+        Field("Restart", "restart", B),
+        Field("PreCommand", "preCommand", PtrType(WATCH_COMMAND)),
+        Field("PostCommand", "postCommand", PtrType(WATCH_COMMAND)),
+    ),
+)
+
+LISTENER = StructType(
+    "Listener",
+    (
+        Field("Address", "", S, is_key=True),
+        Field("ListenProtocol", "listenProtocol", S),
+        Field("Forward", "forward", S),
+        Field("ForwardProtocol", "forwardProtocol", S),
+        Field("Protocol", "protocol", S),
+    ),
+)
+
+LAZINESS = StructType(
+    "Laziness",
+    (Field("SpinUpTimeout", "spinUpTimeout", S), Field("CoolDownTimeout", "coolDownTimeout", S)),
+)
+
+_BASE_JOB_FIELDS = (
+    Field("Name", "", S, is_key=True),
+    Field("Command", "command", S),
+    Field("Args", "args", SliceType(S)),
+    Field("Env", "env", SliceType(S)),
+    Field("CanFail", "canFail", B),
+    Field("Controllable", "controllable", B),
+    Field("WorkingDirectory", "workingDirectory", S),
+    Field("Stdout", "stdout", S),
+    Field("Stderr", "stderr", S),
+    Field("EnableTimestamps", "enableTimestamps", B),
+    Field("TimestampFormat", "timestampFormat", S),
+    Field("CustomTimestampFormat", "customTimestampFormat", S),
+    # Our additions: how this job is asked to stop, and how long it gets.
+    Field("StopSignal", "stopSignal", S),
+    Field("StopTimeout", "stopTimeout", S),
+)
+
+JOB = StructType(
+    "JobConfig",
+    (
+        *_BASE_JOB_FIELDS,
+        Field("Watches", "watch", SliceType(WATCH)),
+        Field("MaxAttempts_", "max_attempts", PtrType(I)),
+        Field("MaxAttempts", "maxAttempts", PtrType(I)),
+        Field("OneTime", "oneTime", B),
+        Field("Laziness", "lazy", PtrType(LAZINESS)),
+        Field("Listeners", "listen", SliceType(LISTENER)),
+    ),
+    {"restart": "jobs restart automatically; see maxAttempts and canFail"},
+)
+
+BOOT_JOB = StructType("BootJobConfig", (*_BASE_JOB_FIELDS, Field("Timeout", "timeout", S)))
+
+FILE = StructType(
+    "File",
+    (
+        Field("Target", "", S, is_key=True),
+        Field("Template", "from", S),
+        Field("Parameters", "params", MapType()),
+        Field("Overwrite", "overwrite", PtrType(B)),
+    ),
+    {"template": "the template is given with 'from'", "source": "did you mean 'from'?"},
+)
+
+IGNITION = StructType(
+    "Ignition",
+    (
+        Field("Probes", "probe", SliceType(PROBE)),
+        Field("Files", "file", SliceType(FILE)),
+        Field("Jobs", "job", SliceType(JOB)),
+        Field("BootJobs", "boot", SliceType(BOOT_JOB)),
+    ),
+)

@@ -1,0 +1,131 @@
+"""The ``mittnite`` command line, run as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MITTNITE = [sys.executable, "-m", "mittnite"]
+
+
+def run(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MITTNITE_LOG_LEVEL": ""}
+    return subprocess.run(
+        [*MITTNITE, *args], capture_output=True, text=True, timeout=60, cwd=cwd, env=env
+    )
+
+
+def test_help_lists_the_original_commands_and_flags() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    out = result.stdout
+    assert out.startswith(
+        "Mittnite is a small, but smart init system designed for usage as `ENTRYPOINT` in "
+        "container images\n\nUsage:\n  mittnite [flags]\n  mittnite [command]\n"
+    )
+    for line in (
+        "  renderfiles Renders configuration files",
+        "  up          Render config files, start probes and processes",
+        "  version     Show extended information about the current version of mittnite",
+        "  -c, --config-dir string   set directory to where your .hcl-configs are located "
+        '(default "/etc/mittnite.d")',
+    ):
+        assert line in out
+
+
+def test_up_help_shows_the_up_flags() -> None:
+    out = run("up", "--help").stdout
+    for flag in (
+        "-p, --probe-listen-port int",
+        "--pidfile string",
+        "--api ",
+        "--api-listen-address string   listen address for the api. Defaults to "
+        '"unix:///var/run/mittnite.sock"',
+        "-k, --keep-running",
+    ):
+        assert flag in out
+    assert "Global Flags:" in out and "--config-dir" in out.split("Global Flags:")[1]
+
+
+def test_unknown_command_and_flag_fail_with_cobra_messages() -> None:
+    result = run("foo")
+    assert result.returncode == 1
+    assert result.stderr == (
+        'Error: unknown command "foo" for "mittnite"\nRun \'mittnite --help\' for usage.\n'
+    )
+    result = run("up", "--bogus")
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: unknown flag: --bogus\nUsage:\n  mittnite up [flags]")
+
+
+def test_version_flag_and_command() -> None:
+    from mittnite import __version__
+
+    result = run("-v")
+    assert result.stdout == f"mittnite version {__version__}\n"
+    result = run("version")
+    assert result.returncode == 0
+    assert f'msg="Mittnite process manager, version {__version__} (commit ), built at "' in (
+        result.stderr
+    )
+
+
+@pytest.fixture
+def good_dir(tmp_path: Path) -> str:
+    root = tmp_path / "conf"
+    root.mkdir()
+    (root / "jobs.hcl").write_text(
+        'job "web" {\n  command = "/bin/sleep"\n  args = ["100"]\n  unknwn = 1\n}\n'
+        'probe "db" {\n  wait = true\n  redis {\n    host { hostname = "localhost" }\n'
+        '    password = "s3cret"\n  }\n}\n'
+    )
+    return str(root)
+
+
+def test_validate_reports_warnings_and_succeeds(good_dir: str) -> None:
+    result = run("validate", "-c", good_dir)
+    assert result.returncode == 0, result.stderr
+    assert f"{good_dir}/jobs.hcl:4:3: warning: job \"web\": unknown key 'unknwn'" in result.stderr
+    assert "configuration is valid" in result.stderr
+
+
+def test_validate_json_prints_effective_config_without_secrets(good_dir: str) -> None:
+    result = run("validate", "--json", "-c", good_dir)
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    job = config["jobs"][0]
+    assert job["name"] == "web" and job["maxAttempts"] == 3 and job["args"] == ["100"]
+    probe = config["probes"][0]
+    assert probe["type"] == "redis" and probe["redis"]["password"] == "******"
+    assert "s3cret" not in result.stdout + result.stderr
+
+
+def test_validate_fails_listing_every_error(tmp_path: Path) -> None:
+    root = tmp_path / "conf"
+    root.mkdir()
+    (root / "a.hcl").write_text('job "a" {\n  canFail = "no"\n}\n')
+    (root / "b.hcl").write_text('file "/x" {\n  overwrite = false\n}\n')
+    result = run("validate", "-c", str(root))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        f'{root}/a.hcl:2:13: error: job "a": canFail: expected true or false, found the string "no"'
+    )
+    assert lines[-1] == f"{root}: 1 error, 0 warnings"
+
+
+def test_validate_semantic_errors(tmp_path: Path) -> None:
+    root = tmp_path / "conf"
+    root.mkdir()
+    (root / "b.hcl").write_text('file "/x" {\n  overwrite = false\n}\njob "j" {}\n')
+    result = run("validate", "-c", str(root))
+    assert result.returncode == 1
+    assert f"{root}/b.hcl:1:1: error: configuration file /x has no specified source ('from')" in (
+        result.stderr
+    )
+    assert f'{root}/b.hcl:4:1: error: job "j" has no command' in result.stderr

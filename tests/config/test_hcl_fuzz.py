@@ -1,0 +1,75 @@
+"""Arbitrary input never crashes the configuration reader, and never hangs.
+
+Whatever bytes end up in /etc/mittnite.d, the result is either a model or a
+ConfigError-style HclError with a position - never another exception.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mittnite.config.hcl import Decoder, HclError, parse_any, zero_value
+from mittnite.config.schema import IGNITION
+
+WORDS = [
+    "job",
+    "probe",
+    "file",
+    "boot",
+    "EOF",
+    "params",
+    "watch",
+    "true",
+    "false",
+    "<<EOF\n",
+    "<<-EOF\n",
+    "command",
+    "args",
+    "lazy",
+    "listen",
+    "maxAttempts",
+    "\\u00e9",
+    "\\x41",
+    "${",
+    "redis",
+    "host",
+    "port",
+    " = ",
+]
+HCL_ALPHABET = st.sampled_from([*'{}[]=,."\\\n\t #/*<-+:$0123456789xeE', *WORDS])
+
+TOKENS = st.lists(HCL_ALPHABET, max_size=60).map("".join)
+
+
+def _read(text: str) -> None:
+    try:
+        tree = parse_any(text)
+        Decoder().decode("", tree, IGNITION, zero_value(IGNITION))
+    except HclError as exc:
+        assert exc.pos.line >= 1 and exc.pos.column >= 1
+        assert str(exc)
+
+
+@settings(max_examples=600, deadline=2000)
+@given(TOKENS)
+def test_token_soup(text: str) -> None:
+    _read(text)
+
+
+@settings(max_examples=300, deadline=2000)
+@given(st.text(max_size=200))
+def test_arbitrary_text(text: str) -> None:
+    _read(text)
+
+
+@settings(max_examples=200, deadline=2000)
+@given(st.text(max_size=120))
+def test_arbitrary_json_like(text: str) -> None:
+    _read("{" + text)
+
+
+def test_deep_nesting_is_an_error_not_a_crash() -> None:
+    text = "a = " + "[" * 5000 + "]" * 5000
+    _read(text)
+    _read('job "x" ' + "{ a " * 3000 + "}" * 3000)

@@ -1,0 +1,159 @@
+"""Finding and merging configuration files, as the original walks its config dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mittnite.config.load import decode_directory, find_config_files, load
+from mittnite.config.problems import ConfigError
+
+from .conftest import MakeDir
+
+
+def test_walk_order_is_lexical_and_recursive_with_hidden_entries(config_dir: MakeDir) -> None:
+    root = config_dir(
+        {
+            "b.hcl": 'job "b" { command = "/b" }',
+            "a.hcl": 'job "a" { command = "/a" }',
+            "sub/.hidden/d.hcl": 'job "d" { command = "/d" }',
+            "sub/c.hcl": 'job "c" { command = "/c" }',
+            "zz/e.hcl": 'job "e" { command = "/e" }',
+            "notes.txt": 'job "ignored" { command = "/x" }',
+            "noext_hcl": 'job "f" { command = "/f" }',
+        }
+    )
+    paths, problems = find_config_files(root)
+    assert problems == []
+    relative = [os.path.relpath(p, root) for p in paths]
+    assert relative == ["a.hcl", "b.hcl", "noext_hcl", "sub/.hidden/d.hcl", "sub/c.hcl", "zz/e.hcl"]
+    ignition, _ = load(root)
+    assert [j.name for j in ignition.jobs] == ["a", "b", "f", "d", "c", "e"]
+
+
+def test_trailing_slash_and_missing_dir(config_dir: MakeDir, tmp_path: Path) -> None:
+    root = config_dir({"a.hcl": 'job "a" { command = "/a" }'})
+    ignition, _ = load(root + "/")
+    assert [j.name for j in ignition.jobs] == ["a"]
+    with pytest.raises(ConfigError) as info:
+        load(str(tmp_path / "missing"))
+    assert str(info.value) == f"error: lstat {tmp_path / 'missing'}: no such file or directory"
+
+
+def test_no_config_files_is_an_error(config_dir: MakeDir) -> None:
+    root = config_dir({"readme.md": "x"})
+    with pytest.raises(ConfigError) as info:
+        load(root)
+    assert info.value.errors[0].message == f"could not find any configuration files in {root}"
+
+
+def test_a_single_file_may_be_given(config_dir: MakeDir) -> None:
+    root = config_dir({"one.hcl": 'job "a" { command = "/a" }'})
+    ignition, _ = load(os.path.join(root, "one.hcl"))
+    assert [j.name for j in ignition.jobs] == ["a"]
+
+
+def test_symlinked_config_dir_is_followed(config_dir: MakeDir, tmp_path: Path) -> None:
+    root = config_dir({"a.hcl": 'job "a" { command = "/a" }'})
+    link = tmp_path / "link.d"
+    link.symlink_to(root)
+    ignition, _ = load(str(link))
+    assert [j.name for j in ignition.jobs] == ["a"]
+
+
+def test_symlinked_subdirectories_are_not_descended(config_dir: MakeDir, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.hcl").write_text('job "x" { command = "/x" }')
+    root = config_dir({"a.hcl": 'job "a" { command = "/a" }'})
+    (Path(root) / "linked").symlink_to(other)
+    ignition, _ = load(root)
+    assert [j.name for j in ignition.jobs] == ["a"]
+
+
+def test_kubernetes_configmap_layout_is_loaded_once(tmp_path: Path) -> None:
+    root = tmp_path / "mittnite.d"
+    data = root / "..2026_11_28_10_00_00.123456789"
+    data.mkdir(parents=True)
+    (data / "jobs.hcl").write_text('job "web" { command = "/web" }\nboot "b" { command = "/b" }')
+    (root / "..data").symlink_to(data.name)
+    (root / "jobs.hcl").symlink_to("..data/jobs.hcl")
+    ignition, _ = load(str(root))
+    assert [j.name for j in ignition.jobs] == ["web"]
+    assert [b.name for b in ignition.boot_jobs] == ["b"]
+
+
+def test_directory_named_hcl_is_an_error_but_other_files_are_still_read(
+    config_dir: MakeDir,
+) -> None:
+    root = config_dir(
+        {
+            "conf.hcl/inner.txt": "x",
+            "a.hcl": 'job "ok" { command = "/bin/true" }',
+            "b.hcl": 'job "bad" { command = [ }',
+        }
+    )
+    with pytest.raises(ConfigError) as info:
+        load(root)
+    messages = [str(p) for p in info.value.errors]
+    assert messages == [
+        f"{root}/b.hcl:1:25: error: expected a list element or ']', found '}}'",
+        f"error: read {root}/conf.hcl: is a directory",
+    ]
+
+
+def test_every_broken_file_is_reported(config_dir: MakeDir) -> None:
+    root = config_dir(
+        {
+            "a.hcl": 'job "x" {\n  canFail = "yes"\n}\n',
+            "b.hcl": 'job "y" {\n  command = "/bin/true\n}\n',
+            "c.hcl": 'job "z" { command = "/bin/true" }',
+        }
+    )
+    with pytest.raises(ConfigError) as info:
+        load(root)
+    lines = [str(p) for p in info.value.errors]
+    assert lines == [
+        f'{root}/a.hcl:2:13: error: job "x": canFail: expected true or false, found the string "yes"',
+        f"{root}/b.hcl:2:23: error: string started at 2:13 is not terminated (missing closing '\"')",
+    ]
+
+
+def test_unknown_keys_warn_with_position_and_suggestion(config_dir: MakeDir) -> None:
+    root = config_dir(
+        {
+            "a.hcl": 'job "x" {\n  command = "/bin/true"\n  maxAttempt = 3\n}\n'
+            'probe "db" {\n  mysql {\n    user = "root"\n  }\n}\n'
+        }
+    )
+    ignition, problems = load(root)
+    assert ignition.jobs[0].max_attempts is None
+    warnings = [str(p) for p in problems]
+    assert (
+        f"{root}/a.hcl:3:3: warning: job \"x\": unknown key 'maxAttempt' is ignored; did you mean 'maxAttempts'?"
+        in warnings
+    )
+    assert any(
+        w.startswith(f"{root}/a.hcl:7:5: warning: probe \"db\": mysql: unknown key 'user'")
+        and "credentials {" in w
+        for w in warnings
+    )
+
+
+def test_duplicate_jobs_are_kept_and_the_first_is_used(config_dir: MakeDir) -> None:
+    root = config_dir(
+        {"a.hcl": 'job "a" { command = "/one" }', "b.hcl": 'job "a" { command = "/two" }'}
+    )
+    ignition, problems = load(root)
+    assert [j.command for j in ignition.jobs] == ["/one", "/two"]
+    assert [j.command for j in ignition.unique_jobs] == ["/one"]
+    assert any("defined again" in str(p) and f"{root}/a.hcl:1:1" in str(p) for p in problems)
+
+
+def test_undecodable_bytes_survive(config_dir: MakeDir) -> None:
+    root = config_dir({})
+    Path(root, "a.hcl").write_bytes(b'job "a" { command = "/bin/\xff" }')
+    ignition, _ = decode_directory(root)
+    assert ignition.jobs[0].command.encode("utf-8", "surrogateescape") == b"/bin/\xff"
