@@ -1,0 +1,31 @@
+# Developer entry points. `make demo` and `make test` are the README's quick start.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q src >/dev/null
+	touch $(STAMP)
+
+# Runs the bundled example stack in the foreground (Ctrl-C stops it cleanly).
+demo: $(STAMP)
+	cd examples/quickstart && ../../$(BIN)/python run_demo.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
+
+test: lint
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Orchestration: where configuration, state machines and OS adapters meet."""

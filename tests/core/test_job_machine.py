@@ -1,0 +1,223 @@
+"""The job lifecycle machine, driven event by event with a fake clock."""
+
+from __future__ import annotations
+
+import signal
+
+from mittnite.core.clock import FakeClock
+from mittnite.core.job import (
+    BACKOFF_TIMER,
+    KILL_TIMER,
+    RELAUNCH_TIMER,
+    CancelTimer,
+    Finished,
+    JobMachine,
+    Log,
+    Phase,
+    SignalGroup,
+    Spawn,
+    StartTimer,
+)
+
+
+def machine(**options: object) -> tuple[JobMachine, FakeClock]:
+    clock = FakeClock()
+    settings: dict[str, object] = {"max_attempts": 3}
+    settings.update(options)
+    return JobMachine("web", clock=clock, **settings), clock  # type: ignore[arg-type]
+
+
+def kinds(actions: list[object]) -> list[str]:
+    return [type(a).__name__ for a in actions]
+
+
+def logs(actions: list[object]) -> list[str]:
+    return [a.msg for a in actions if isinstance(a, Log)]
+
+
+def test_start_spawns_and_reports_phases() -> None:
+    m, clock = machine()
+    assert m.phase == Phase.AWAITING_READINESS
+    actions = m.start()
+    assert Spawn() in actions and logs(actions) == ["starting job"]
+    assert m.phase == Phase.UNKNOWN
+    clock.advance(1)
+    assert m.spawned(42) == []
+    assert m.phase == Phase.STARTED and m.running and m.pid == 42
+    assert m.phase_changed_at == clock.wall()
+
+
+def test_failing_job_backs_off_then_gives_up_with_error() -> None:
+    m, clock = machine()
+    m.start()
+    m.spawned(1)
+    actions = m.exited(False, "exit status 3")
+    assert Log("error", "job exited with error", {"error": "exit status 3"}) in actions
+    assert StartTimer(BACKOFF_TIMER, 1.0) in actions
+    assert (
+        Log(
+            "info",
+            "remaining attempts",
+            {"job.maxAttempts": 3, "job.usedAttempts": 1, "job.nextRestartIn": "1s"},
+        )
+        in actions
+    )
+    assert m.phase == Phase.CRASH_LOOPING and not m.running
+    assert Spawn() in m.timer_fired(BACKOFF_TIMER)
+    m.spawned(2)
+    assert StartTimer(BACKOFF_TIMER, 2.0) in m.exited(False, "exit status 3")
+    m.timer_fired(BACKOFF_TIMER)
+    m.spawned(3)
+    actions = m.exited(False, "exit status 3")
+    assert m.phase == Phase.FAILED
+    assert actions[-1] == Finished(
+        "failed", error="reached max retries for job web; last error: exit status 3"
+    )
+
+
+def test_can_fail_job_gives_up_quietly() -> None:
+    m, _ = machine(max_attempts=1, can_fail=True)
+    m.start()
+    m.spawned(1)
+    actions = m.exited(False, "signal: killed")
+    assert Log("warning", "reached max retries", {"job.maxAttempts": 1}) in actions
+    assert actions[-1] == Finished("failed")
+
+
+def test_one_time_job_completes() -> None:
+    m, _ = machine(one_time=True)
+    m.start()
+    m.spawned(1)
+    actions = m.exited(True, "exit status 0")
+    assert actions[-1] == Finished("completed")
+    assert m.phase == Phase.COMPLETED
+    assert "one-time job has ended successfully" in logs(actions)
+
+
+def test_clean_exit_of_a_service_counts_as_failure() -> None:
+    m, _ = machine()
+    m.start()
+    m.spawned(1)
+    actions = m.exited(True, "exit status 0")
+    assert "job exited without errors" in logs(actions)
+    assert StartTimer(BACKOFF_TIMER, 1.0) in actions
+
+
+def test_stop_signals_group_escalates_to_kill_and_ends_stopped() -> None:
+    m, _ = machine(stop_timeout=7.0)
+    m.start()
+    m.spawned(9)
+    actions = m.stop()
+    assert SignalGroup(signal.SIGTERM) in actions and StartTimer(KILL_TIMER, 7.0) in actions
+    assert m.timer_fired(KILL_TIMER) == [
+        Log("error", "forcefully killed job"),
+        SignalGroup(signal.SIGKILL),
+    ]
+    actions = m.exited(False, "signal: killed")
+    assert CancelTimer(KILL_TIMER) in actions
+    assert actions[-1] == Finished("stopped")
+    assert m.phase == Phase.STOPPED and not m.supervising
+
+
+def test_start_during_backoff_never_creates_a_second_supervisor() -> None:
+    m, _ = machine(max_attempts=-1)
+    m.start()
+    m.spawned(1)
+    m.exited(False, "exit status 1")
+    actions = m.start()
+    assert actions[0] == CancelTimer(BACKOFF_TIMER)
+    assert actions.count(Spawn()) == 1
+    assert m.start() == []  # already starting: nothing more
+    m.spawned(2)
+    assert m.start() == [] and m.restart() != []  # running: start is a no-op
+
+
+def test_restart_respawns_without_counting_an_attempt() -> None:
+    m, _ = machine(max_attempts=1)
+    m.start()
+    m.spawned(1)
+    m.restart()
+    actions = m.exited(False, "signal: terminated")
+    assert "job stopped for restart" in logs(actions) and Spawn() in actions
+    m.spawned(2)
+    assert m.policy.attempts == 0 and m.phase == Phase.STARTED
+
+
+def test_stop_during_backoff_reports_stopped() -> None:
+    m, _ = machine(max_attempts=-1)
+    m.start()
+    m.spawned(1)
+    m.exited(False, "exit status 1")
+    actions = m.stop()
+    assert actions[0] == CancelTimer(BACKOFF_TIMER)
+    assert m.phase == Phase.STOPPED and actions[-1] == Finished("stopped")
+
+
+def test_shutdown_never_respawns() -> None:
+    m, _ = machine(max_attempts=-1)
+    m.start()
+    m.spawned(1)
+    m.shutdown()
+    actions = m.exited(False, "signal: terminated")
+    assert Spawn() not in actions and actions[-1] == Finished("shutdown")
+    assert m.start() == []
+
+
+def test_shutdown_while_starting_stops_the_new_process_at_once() -> None:
+    m, _ = machine()
+    m.start()
+    assert m.shutdown() == []
+    actions = m.spawned(5)
+    assert SignalGroup(signal.SIGTERM) in actions
+
+
+def test_stop_when_never_started_warns_like_the_original() -> None:
+    m, _ = machine()
+    assert m.stop() == [Log("warning", "failed to send signal 15 to job web: job is not running")]
+
+
+def test_spawn_failure_counts_as_an_attempt() -> None:
+    m, _ = machine(max_attempts=2)
+    m.start()
+    actions = m.spawn_failed('exec: "nope": executable file not found in $PATH')
+    assert (
+        Log(
+            "error",
+            "job exited with error",
+            {"error": 'failed to start job web: exec: "nope": executable file not found in $PATH'},
+        )
+        in actions
+    )
+    assert StartTimer(BACKOFF_TIMER, 1.0) in actions
+
+
+def test_keep_running_relaunches_failed_can_fail_jobs() -> None:
+    m, _ = machine(max_attempts=1, can_fail=True, keep_running=True)
+    m.start()
+    m.spawned(1)
+    actions = m.exited(False, "exit status 1")
+    assert StartTimer(RELAUNCH_TIMER, 5.0) in actions
+    assert Spawn() in m.timer_fired(RELAUNCH_TIMER)
+    assert m.phase == Phase.UNKNOWN
+
+
+def test_watch_signal_and_watch_restart() -> None:
+    m, _ = machine()
+    assert "failed to send signal 1 to job web: job is not running" in logs(
+        m.watch_triggered(1, restart=False)
+    )
+    m.start()
+    m.spawned(3)
+    assert SignalGroup(1) in m.watch_triggered(1, restart=False)
+    actions = m.watch_triggered(15, restart=True)
+    assert SignalGroup(15) in actions
+    assert Spawn() in m.exited(False, "signal: terminated")
+
+
+def test_stop_then_start_before_exit_restarts_when_the_old_process_is_gone() -> None:
+    m, _ = machine()
+    m.start()
+    m.spawned(1)
+    m.stop()
+    m.start()
+    assert Spawn() in m.exited(False, "signal: terminated")
