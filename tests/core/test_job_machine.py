@@ -48,7 +48,7 @@ def test_start_spawns_and_reports_phases() -> None:
 
 
 def test_failing_job_backs_off_then_gives_up_with_error() -> None:
-    m, clock = machine()
+    m, _ = machine()
     m.start()
     m.spawned(1)
     actions = m.exited(False, "exit status 3")

@@ -58,7 +58,9 @@ class State:
 
 
 class Action:
-    __slots__ = ()
+    """Base of the actions the adapter carries out (value equality for tests)."""
+
+    __slots__: tuple[str, ...] = ()
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and all(

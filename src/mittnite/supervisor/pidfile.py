@@ -10,6 +10,7 @@ closing stdin.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 
@@ -83,10 +84,8 @@ class PidFile:
                 f'pid file "{self.path}" already exists and contains the PID of a running process'
             )
         self._log("existing pid file contains the PID of a non-running process; removing it")
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
-        except FileNotFoundError:
-            pass
 
     def release(self) -> None:
         """Remove the file (only if we wrote it)."""
