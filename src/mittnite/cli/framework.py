@@ -34,7 +34,7 @@ class Flag:
         self,
         long: str,
         kind: str,
-        help: str,  # noqa: A002 - the word cobra uses
+        help: str,
         default: Any = None,
         short: str | None = None,
         hidden: bool = False,

@@ -1,12 +1,37 @@
-"""``mittnite up`` (supervision lands with its own issue)."""
+"""``mittnite up``: the init system itself (see :mod:`mittnite.supervisor.runner`)."""
 
 from __future__ import annotations
-
-import sys
 
 from .framework import Invocation
 
 
+def _seconds(text: str) -> float:
+    from ..probes.duration import parse_duration_ns as parse_duration
+
+    return parse_duration(text) / 1e9
+
+
 def run(invocation: Invocation) -> int:
-    sys.stderr.write("Error: 'mittnite up' is not implemented yet\n")
-    return 1
+    """Parse ``up``'s flags (also reached from bare ``mittnite``) and run."""
+    import asyncio
+
+    from ..logs.logger import Logger, set_logger
+    from ..supervisor.runner import UpOptions, run_up
+
+    values = invocation.values
+    log_format = values.get("log_format", "auto")
+    logger = Logger(fmt="json" if log_format == "json" else log_format)
+    set_logger(logger)
+    stop_timeout_text = values.get("stop_timeout", "10s")
+    options = UpOptions(
+        config_dir=values.get("config_dir", "/etc/mittnite.d"),
+        probe_listen_port=values.get("probe_listen_port", 9102),
+        pidfile=values.get("pidfile", ""),
+        api=values.get("api", False),
+        api_listen_address=values.get("api_listen_address", "unix:///var/run/mittnite.sock"),
+        api_allow_remote=values.get("api_allow_remote", False),
+        keep_running=values.get("keep_running", False),
+        stop_timeout=10.0 if stop_timeout_text == "10s" else _seconds(stop_timeout_text),
+        prefix_output=values.get("prefix_output", False),
+    )
+    return asyncio.run(run_up(options, logger))

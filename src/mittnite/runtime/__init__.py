@@ -1,0 +1,52 @@
+"""Thin asyncio adapters over the operating system: processes, signals, pipes.
+
+Standard library only, Linux only. The supervisor combines them; nothing here knows about
+jobs or configuration. Modules, one job each:
+
+* ``reaper``      the single ``waitpid`` loop that collects every child's exit status
+* ``spawn``       starting a child in its own process group, the ``Child`` handle
+* ``exitstatus``  decoded wait statuses with Go's texts (``exit status 3``)
+* ``lookpath``    Go's rules for finding a command in ``$PATH``
+* ``goerrors``    Go's error texts for commands that cannot start
+* ``signals``     signals as loop events; signalling process groups
+* ``cleanslate``  undoing inherited signal state at startup
+* ``pipes``       reading a child's output line by line
+"""
+
+from __future__ import annotations
+
+from mittnite.runtime.cleanslate import CleanSlateReport, prepare_process_for_supervision
+from mittnite.runtime.exitstatus import ExitStatus, signal_name
+from mittnite.runtime.goerrors import SpawnError
+from mittnite.runtime.pipes import LineReader, OutputPipe, open_output_pipe
+from mittnite.runtime.reaper import Reaper, ReaperClosedError
+from mittnite.runtime.signals import (
+    FORWARDED_SIGNALS,
+    HANDLED_SIGNALS,
+    SHUTDOWN_SIGNALS,
+    SignalSubscription,
+    install_signal_handlers,
+    kill_group,
+)
+from mittnite.runtime.spawn import Child, spawn
+
+__all__ = [
+    "FORWARDED_SIGNALS",
+    "HANDLED_SIGNALS",
+    "SHUTDOWN_SIGNALS",
+    "Child",
+    "CleanSlateReport",
+    "ExitStatus",
+    "LineReader",
+    "OutputPipe",
+    "Reaper",
+    "ReaperClosedError",
+    "SignalSubscription",
+    "SpawnError",
+    "install_signal_handlers",
+    "kill_group",
+    "open_output_pipe",
+    "prepare_process_for_supervision",
+    "signal_name",
+    "spawn",
+]

@@ -1,0 +1,64 @@
+"""Undo the signal state mittnite inherited, so its children start from a clean slate.
+
+A process inherits its signal mask and its *ignored* signals from its parent, and both
+survive ``exec``. Whatever started mittnite (a shell that ran it in the background, nohup,
+a container runtime with odd defaults) would otherwise pass those on to every job, and a
+job that cannot be stopped with SIGINT or never sees SIGHUP is a baffling bug.
+
+Ignored signals are not reset to the default in mittnite itself: that would change what
+mittnite does when such a signal arrives (``SIGHUP`` would suddenly kill it). They get a
+do-nothing handler instead. mittnite keeps ignoring them in effect, and because ``exec``
+resets caught signals to the default, children start with default dispositions.
+
+``SIGPIPE`` and ``SIGXFSZ`` stay ignored: CPython ignores them on purpose (so writes fail
+with an error instead of killing the interpreter), and the spawner restores them to the
+default in each child (``restore_signals=True``).
+"""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass
+from types import FrameType
+
+# CPython ignores these itself; the spawner restores them in every child.
+_INTERPRETER_IGNORED = frozenset({signal.SIGPIPE, signal.SIGXFSZ})
+_UNCATCHABLE = frozenset({signal.SIGKILL, signal.SIGSTOP})
+
+
+@dataclass(frozen=True, slots=True)
+class CleanSlateReport:
+    """What ``prepare_process_for_supervision`` changed; worth a debug log line at startup."""
+
+    unblocked: frozenset[int]
+    """Signals that were blocked in the calling thread's mask."""
+    unignored: frozenset[int]
+    """Signals that were ignored and now have a do-nothing handler."""
+
+
+def _ignore(_signum: int, _frame: FrameType | None) -> None:
+    """A handler that does nothing: mittnite still ignores the signal, children do not."""
+
+
+def prepare_process_for_supervision() -> CleanSlateReport:
+    """Clear the calling thread's signal mask and replace inherited ``SIG_IGN`` dispositions.
+
+    Call it once at startup, on the main thread, before starting any other thread (threads
+    copy the mask of their creator) and before installing mittnite's own handlers.
+    """
+    blocked = signal.pthread_sigmask(signal.SIG_SETMASK, ())
+    unignored: set[int] = set()
+    for signum in signal.valid_signals():
+        if signum in _UNCATCHABLE or signum in _INTERPRETER_IGNORED:
+            continue
+        try:
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                continue
+            signal.signal(signum, _ignore)
+        except (OSError, ValueError):  # signals reserved by the C library
+            continue
+        unignored.add(int(signum))
+    return CleanSlateReport(
+        unblocked=frozenset(int(signum) for signum in blocked),
+        unignored=frozenset(unignored),
+    )

@@ -1,0 +1,214 @@
+"""The one place in mittnite that collects exit statuses.
+
+Upstream mittnite lost exit codes because two waiters raced for every child: a blocking
+``wait4(-1)`` reaper and Go's per-process ``Wait`` (spec §9.6). Here there is exactly one
+waiter. SIGCHLD wakes the event loop, the reaper drains ``waitpid(-1, WNOHANG)`` until
+nothing is left, and each status goes to whoever registered that pid. Statuses nobody
+registered belong to orphans the kernel re-parented to us; they are reaped and counted.
+
+For this to hold, nothing else in the process may wait for children: no asyncio subprocess
+API or child watcher, no ``Popen.wait``/``poll``/``communicate``, no ``subprocess.run``
+while a reaper is running (it would steal, or be robbed of, statuses).
+
+Signals coalesce (many exits can arrive as one SIGCHLD), which is why every wake-up drains
+in a loop instead of reaping one child.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import Callable
+
+from mittnite.runtime.exitstatus import ExitStatus
+
+_PR_SET_CHILD_SUBREAPER = 36
+_PR_GET_CHILD_SUBREAPER = 37
+
+OrphanCallback = Callable[[int, ExitStatus], None]
+ReapedHook = Callable[[ExitStatus], None]
+
+
+class ReaperClosedError(RuntimeError):
+    """The reaper stopped before the watched child was reaped; its status is unknown."""
+
+
+def _prctl(option: int, argument: int) -> int:
+    """Call Linux ``prctl`` through libc; ctypes is imported only when actually needed."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    result: int = libc.prctl(option, argument, 0, 0, 0)
+    if result == -1:
+        number = ctypes.get_errno()
+        raise OSError(number, os.strerror(number))
+    return result
+
+
+def become_child_subreaper() -> None:
+    """Ask the kernel to re-parent our orphaned descendants to us instead of to PID 1.
+
+    Without it, a mittnite that is not PID 1 (tests, ``docker run --init``) would never see
+    the exits of a job's double-forked children, and they would linger as zombies of
+    whatever the real init is.
+    """
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+
+
+def is_child_subreaper() -> bool:
+    """Report whether this process currently is a child subreaper."""
+    import ctypes
+
+    flag = ctypes.c_int(0)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_GET_CHILD_SUBREAPER, ctypes.byref(flag), 0, 0, 0) == -1:
+        number = ctypes.get_errno()
+        raise OSError(number, os.strerror(number))
+    return flag.value != 0
+
+
+class _Watch:
+    """A registered child: the future its owner awaits and an optional synchronous hook."""
+
+    __slots__ = ("future", "on_reaped")
+
+    def __init__(self, future: asyncio.Future[ExitStatus], on_reaped: ReapedHook | None) -> None:
+        self.future = future
+        self.on_reaped = on_reaped
+
+
+class Reaper:
+    """Reaps every child of this process from the event loop and routes the statuses.
+
+    Use it as ``async with Reaper() as reaper:`` or call ``start()``/``close()`` from
+    inside the running loop, on the main thread (``loop.add_signal_handler`` requires it).
+    """
+
+    def __init__(
+        self,
+        *,
+        on_orphan: OrphanCallback | None = None,
+        become_subreaper: bool = True,
+    ) -> None:
+        self._on_orphan = on_orphan
+        self._become_subreaper = become_subreaper
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._watches: dict[int, _Watch] = {}
+        self.orphans_reaped = 0
+        """How many children nobody had registered (re-parented orphans) were reaped."""
+        self.subreaper = False
+        """Whether ``start()`` made this process a child subreaper."""
+
+    @property
+    def running(self) -> bool:
+        """True between ``start()`` and ``close()``."""
+        return self._loop is not None
+
+    @property
+    def watched_pids(self) -> frozenset[int]:
+        """Pids registered and not yet reaped; useful for diagnostics and tests."""
+        return frozenset(self._watches)
+
+    def start(self) -> None:
+        """Begin reaping: become a subreaper if not PID 1, hook SIGCHLD, drain once.
+
+        The first drain collects children that exited before the handler existed, whose
+        SIGCHLD was therefore lost.
+        """
+        if self._loop is not None:
+            raise RuntimeError("reaper already started")
+        loop = asyncio.get_running_loop()
+        if self._become_subreaper and os.getpid() != 1:
+            become_child_subreaper()
+            self.subreaper = True
+        loop.add_signal_handler(signal.SIGCHLD, self.reap)
+        self._loop = loop
+        self.reap()
+
+    def close(self) -> None:
+        """Stop reaping. A last drain runs first; children still alive then are failed.
+
+        Their futures get ``ReaperClosedError`` rather than being cancelled, so an awaiting
+        task is not mistaken for a cancelled one.
+        """
+        loop = self._loop
+        if loop is None:
+            return
+        self.reap()
+        loop.remove_signal_handler(signal.SIGCHLD)
+        self._loop = None
+        watches, self._watches = self._watches, {}
+        for pid, watch in watches.items():
+            if not watch.future.done():
+                watch.future.set_exception(
+                    ReaperClosedError(f"reaper closed before pid {pid} exited")
+                )
+
+    async def __aenter__(self) -> Reaper:
+        self.start()
+        return self
+
+    async def __aexit__(self, *_exc_info: object) -> None:
+        self.close()
+
+    def watch(self, pid: int, on_reaped: ReapedHook | None = None) -> asyncio.Future[ExitStatus]:
+        """Register ``pid``; the returned future resolves with its status once reaped.
+
+        Must be called on the loop's thread, synchronously after the fork, before control
+        returns to the loop: the reaper only runs as a loop callback, so a child that has
+        already exited stays a zombie until then and cannot be mistaken for an orphan.
+        ``on_reaped`` runs synchronously at reap time, before the future's callbacks; the
+        spawner uses it to tell ``subprocess.Popen`` the pid is gone.
+        """
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("reaper is not running")
+        if asyncio.get_running_loop() is not loop:
+            raise RuntimeError("Reaper.watch() must be called from the reaper's event loop")
+        if pid in self._watches:
+            raise RuntimeError(f"pid {pid} is already watched")
+        future: asyncio.Future[ExitStatus] = loop.create_future()
+        self._watches[pid] = _Watch(future, on_reaped)
+        return future
+
+    def reap(self) -> int:
+        """Collect every exited child now; return how many were reaped.
+
+        Called on each SIGCHLD; public so a supervisor can force a sweep (e.g. at shutdown).
+        """
+        reaped = 0
+        while True:
+            try:
+                pid, raw = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            reaped += 1
+            self._deliver(pid, ExitStatus(raw))
+        return reaped
+
+    def _deliver(self, pid: int, status: ExitStatus) -> None:
+        watch = self._watches.pop(pid, None)
+        if watch is None:
+            self.orphans_reaped += 1
+            if self._on_orphan is not None:
+                self._guarded(self._on_orphan, pid, status)
+            return
+        if watch.on_reaped is not None:
+            self._guarded(watch.on_reaped, status)
+        if not watch.future.done():
+            watch.future.set_result(status)
+
+    def _guarded(self, callback: Callable[..., None], *args: object) -> None:
+        """Run a callback without letting its bug stop the drain (zombies would pile up)."""
+        try:
+            callback(*args)
+        except Exception as error:  # the loop's handler reports it; reaping must go on
+            if self._loop is not None:
+                self._loop.call_exception_handler(
+                    {"message": "exception in reaper callback", "exception": error}
+                )
+            else:
+                raise

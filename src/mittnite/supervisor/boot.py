@@ -1,0 +1,112 @@
+"""Boot jobs: run once, concurrently, each bounded by its timeout, before any job starts.
+
+Differences from the original, as the README promises: all boot jobs must
+have completed before jobs start, a failure or timeout aborts start-up unless
+the boot job has ``canFail = true``, a hung boot job killed after its timeout
+counts as failed (not as success), and boot jobs inherit mittnite's
+stdout/stderr (the original closes them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+
+from ..runtime.spawn import SpawnError, spawn
+from .job import DRAIN_TIMEOUT, parse_stop_signal, parse_stop_timeout, prepare_output
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..config.model import BootJobConfig
+    from .context import RunContext
+
+
+class BootFailure(Exception):
+    """A boot job that may not fail did fail; the message says how."""
+
+
+async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None:
+    """Run one boot job; returns ``None`` on success or the reason it failed."""
+    from ..probes.duration import parse_duration_ns as parse_duration
+
+    log = context.logger.with_fields(**{"job.name": config.name})
+    timeout_ns = parse_duration(config.effective_timeout)
+    timeout = timeout_ns / 1e9 if timeout_ns > 0 else None
+    plan = prepare_output(config, context, None)
+    log.info("starting job")
+    try:
+        child = spawn(
+            [config.command, *(config.args or ())],
+            env=context.environment(config.env),
+            cwd=config.working_directory or None,
+            stdin=subprocess.DEVNULL,
+            stdout=plan.child_fds["stdout"],
+            stderr=plan.child_fds["stderr"],
+            reaper=context.reaper,
+        )
+    except SpawnError as exc:
+        plan.close_all()
+        return f"failed to start job {config.name}: {exc}"
+    for fd in plan.pipe_write_ends:
+        os.close(fd)
+    readers = plan.start_readers()
+    try:
+        try:
+            status = await asyncio.wait_for(asyncio.shield(child.exited), timeout)
+            reason = None if status.success else status.describe()
+        except TimeoutError:
+            grace = parse_stop_timeout(config.stop_timeout, context.stop_timeout)
+            log.error(f"boot job did not finish within {config.effective_timeout}; stopping it")
+            status = await child.terminate(grace, parse_stop_signal(config.stop_signal))
+            reason = f"timed out after {config.effective_timeout} ({status.describe()})"
+        except asyncio.CancelledError:
+            await child.terminate(
+                parse_stop_timeout(config.stop_timeout, context.stop_timeout),
+                parse_stop_signal(config.stop_signal),
+            )
+            raise
+    finally:
+        if readers:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*(r.closed for r in readers)), DRAIN_TIMEOUT)
+            for reader in readers:
+                reader.close()
+        for fd in plan.file_fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    return reason
+
+
+async def run_boot_jobs(configs: tuple[BootJobConfig, ...], context: RunContext) -> None:
+    """Run all boot jobs concurrently; raise :class:`BootFailure` if one may not fail.
+
+    On the first failure the remaining boot jobs are stopped (there is no
+    point in finishing a start-up that is aborted).
+    """
+    if not configs:
+        return
+
+    async def outcome(config: BootJobConfig) -> tuple[BootJobConfig, str | None]:
+        return config, await run_boot_job(config, context)
+
+    loop = asyncio.get_running_loop()
+    tasks = [loop.create_task(outcome(config)) for config in configs]
+    try:
+        for finished in asyncio.as_completed(tasks):
+            config, reason = await finished
+            if reason is None:
+                continue
+            log = context.logger.with_fields(**{"job.name": config.name})
+            if config.can_fail:
+                log.warning("job failed, but is allowed to fail", error=reason)
+                continue
+            log.error(f"boot job error occurred: {reason}")
+            raise BootFailure(f'boot job "{config.name}" failed: {reason}')
+    finally:
+        pending = [t for t in tasks if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)

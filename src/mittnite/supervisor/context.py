@@ -1,0 +1,54 @@
+"""What every supervised piece needs from the run it belongs to."""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..core.clock import Clock
+    from ..logs.logger import Logger
+    from ..runtime.reaper import Reaper
+
+
+class RunContext:
+    """Shared, read-mostly settings and services of one ``mittnite up``."""
+
+    def __init__(
+        self,
+        *,
+        logger: Logger,
+        reaper: Reaper,
+        clock: Clock,
+        stop_timeout: float = 10.0,
+        keep_running: bool = False,
+        prefix_output: bool = False,
+        log_buffer_bytes: int = 64 * 1024,
+        stdout_fd: int = 1,
+        stderr_fd: int = 2,
+        timestamp_factory: Callable[[str, str], Callable[[], str]] | None = None,
+    ) -> None:
+        self.logger = logger
+        self.reaper = reaper
+        self.clock = clock
+        self.stop_timeout = stop_timeout
+        self.keep_running = keep_running
+        self.prefix_output = prefix_output
+        self.log_buffer_bytes = log_buffer_bytes
+        self.stdout_fd = stdout_fd
+        self.stderr_fd = stderr_fd
+        self.timestamp_factory = timestamp_factory
+
+    def environment(self, extra: tuple[str, ...] | None) -> dict[str, str]:
+        """mittnite's environment at this moment plus a job's ``env`` (later wins).
+
+        An entry without ``=`` (which the original hands to execve verbatim)
+        becomes an empty variable: a Python environment is a mapping.
+        """
+        env = dict(os.environ)
+        for entry in extra or ():
+            name, sep, value = entry.partition("=")
+            env[name] = value if sep else ""
+        return env

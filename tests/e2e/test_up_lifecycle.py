@@ -1,0 +1,208 @@
+"""``mittnite up`` end to end: jobs, restarts, exit statuses, shutdown, pidfile."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from .conftest import Start
+from .harness import processes_with
+
+
+def test_one_time_job_completes_and_mittnite_exits_zero(mittnite: Start) -> None:
+    run = mittnite(
+        {
+            "a.hcl": 'job "once" {\n command = "/bin/echo"\n args = ["hi there"]\n oneTime = true\n}\n'
+        }
+    )
+    assert run.wait() == 0
+    assert run.stdout == "hi there\n"
+    assert 'msg="one-time job has ended successfully" job.name=once' in run.stderr
+
+
+def test_no_jobs_exits_right_after_boot(mittnite: Start) -> None:
+    run = mittnite({"a.hcl": 'boot "b" {\n command = "/bin/echo"\n args = ["booted"]\n}\n'})
+    started = time.monotonic()
+    assert run.wait() == 0
+    assert time.monotonic() - started < 10
+    assert run.stdout == "booted\n"
+
+
+def test_job_that_may_not_fail_gives_up_and_stops_everything(mittnite: Start) -> None:
+    run = mittnite(
+        {
+            "a.hcl": 'job "bad" {\n command = "/bin/sh"\n args = ["-c", "exit 3"]\n maxAttempts = 2\n}\n'
+            'job "other" {\n command = "sleep"\n args = ["1001"]\n}\n'
+        }
+    )
+    assert run.wait() == 1
+    err = run.stderr
+    assert 'level=error msg="job exited with error" error="exit status 3" job.name=bad' in err
+    assert "job.nextRestartIn=1s" in err
+    assert "reached max retries for job bad; last error: exit status 3" in err
+    assert 'msg="job stopped" job.name=other' in err
+    assert processes_with("sleep 1001") == []
+
+
+def test_can_fail_job_does_not_change_the_exit_status(mittnite: Start) -> None:
+    run = mittnite(
+        {"a.hcl": 'job "flaky" {\n command = "/bin/false"\n maxAttempts = 1\n canFail = true\n}\n'}
+    )
+    assert run.wait() == 0
+    assert 'level=warning msg="reached max retries" job.maxAttempts=1 job.name=flaky' in run.stderr
+
+
+def test_exec_failure_is_reported_like_the_original(mittnite: Start) -> None:
+    run = mittnite({"a.hcl": 'job "x" {\n command = "no-such-binary-here"\n maxAttempts = 1\n}\n'})
+    assert run.wait() == 1
+    assert (
+        'error="failed to start job x: exec: \\"no-such-binary-here\\": executable file not '
+        'found in $PATH"'
+    ) in run.stderr
+
+
+def test_sigterm_stops_all_jobs_including_one_ignoring_it(mittnite: Start) -> None:
+    run = mittnite(
+        {
+            "a.hcl": 'job "sleeper" {\n command = "sleep"\n args = ["1002"]\n}\n'
+            'job "stubborn" {\n command = "/bin/sh"\n'
+            ' args = ["-c", "trap \'\' TERM; echo up; while true; do sleep 0.1; done"]\n'
+            ' stopTimeout = "1s"\n}\n'
+        }
+    )
+    run.wait_for("up", stream="stdout")
+    started = time.monotonic()
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 0
+    elapsed = time.monotonic() - started
+    assert elapsed < 1 + 5, elapsed  # grace + margin
+    assert 'level=error msg="forcefully killed job" job.name=stubborn' in run.stderr
+    assert processes_with("sleep 1002") == []
+    assert processes_with("trap '' TERM") == []
+
+
+def test_other_signals_are_forwarded_to_jobs(mittnite: Start) -> None:
+    script = (
+        "trap 'echo got HUP' HUP; trap 'echo got USR1' USR1; echo ready; "
+        "while true; do sleep 0.05; done"
+    )
+    run = mittnite({"a.hcl": f'job "t" {{\n command = "/bin/sh"\n args = ["-c", "{script}"]\n}}\n'})
+    run.wait_for("ready", stream="stdout")
+    run.signal(signal.SIGHUP)
+    run.wait_for("got HUP", stream="stdout")
+    run.signal(signal.SIGUSR1)
+    run.wait_for("got USR1", stream="stdout")
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 0
+
+
+def test_pidfile_is_written_and_removed(mittnite: Start, tmp_path: os.PathLike[str]) -> None:
+    pidfile = os.path.join(tmp_path, "run", "m.pid")
+    run = mittnite(
+        {"a.hcl": 'job "s" {\n command = "sleep"\n args = ["1003"]\n}\n'}, "--pidfile", pidfile
+    )
+    run.wait_for("starting job")
+    with open(pidfile) as handle:
+        assert int(handle.read()) == run.process.pid
+    run.signal()
+    assert run.wait() == 0
+    assert not os.path.exists(pidfile)
+
+
+def test_env_and_working_directory(mittnite: Start, tmp_path: os.PathLike[str]) -> None:
+    run = mittnite(
+        {
+            "a.hcl": 'job "e" {\n command = "/bin/sh"\n args = ["-c", "echo $GREETING $HOME; pwd"]\n'
+            ' env = ["GREETING=hello", "HOME=/elsewhere"]\n workingDirectory = "/tmp"\n oneTime = true\n}\n'
+        }
+    )
+    assert run.wait() == 0
+    assert run.stdout == "hello /elsewhere\n/tmp\n"
+
+
+def test_output_files_are_appended_and_created(mittnite: Start, tmp_path: os.PathLike[str]) -> None:
+    out = os.path.join(tmp_path, "logs", "deep", "out.log")
+    with_file = (
+        f'job "f" {{\n command = "/bin/sh"\n args = ["-c", "echo to-out; echo to-err >&2"]\n'
+        f' stdout = "{out}"\n stderr = "{out}"\n oneTime = true\n}}\n'
+    )
+    assert mittnite({"a.hcl": with_file}).wait() == 0
+    assert mittnite({"a.hcl": with_file}).wait() == 0
+    with open(out) as handle:
+        assert handle.read() == "to-out\nto-err\nto-out\nto-err\n"
+
+
+def test_boot_jobs_finish_before_jobs_start(mittnite: Start, tmp_path: os.PathLike[str]) -> None:
+    marker = os.path.join(tmp_path, "booted")
+    run = mittnite(
+        {
+            "a.hcl": f'boot "slow" {{\n command = "/bin/sh"\n args = ["-c", "sleep 0.5; touch {marker}; echo boot output"]\n}}\n'
+            f'job "check" {{\n command = "/bin/sh"\n args = ["-c", "test -f {marker} && echo saw marker"]\n oneTime = true\n}}\n'
+        }
+    )
+    assert run.wait() == 0
+    assert run.stdout == "boot output\nsaw marker\n"
+
+
+def test_failing_boot_job_aborts_start_up(mittnite: Start) -> None:
+    run = mittnite(
+        {
+            "a.hcl": 'boot "broken" {\n command = "/bin/sh"\n args = ["-c", "exit 4"]\n}\n'
+            'job "never" {\n command = "/bin/echo"\n args = ["should not run"]\n}\n'
+        }
+    )
+    assert run.wait() == 1
+    assert "should not run" not in run.stdout
+    assert "boot job error occurred: exit status 4" in run.stderr
+
+
+def test_boot_job_that_may_fail_and_one_that_times_out(mittnite: Start) -> None:
+    run = mittnite(
+        {
+            "a.hcl": 'boot "allowed" {\n command = "/bin/false"\n canFail = true\n}\n'
+            'job "ok" {\n command = "/bin/echo"\n args = ["started"]\n oneTime = true\n}\n'
+        }
+    )
+    assert run.wait() == 0
+    assert "started" in run.stdout
+    assert (
+        'msg="job failed, but is allowed to fail" error="exit status 1" job.name=allowed'
+        in run.stderr
+    )
+    run = mittnite(
+        {"b.hcl": 'boot "hang" {\n command = "sleep"\n args = ["1004"]\n timeout = "300ms"\n}\n'}
+    )
+    assert run.wait() == 1
+    assert "timed out after 300ms (signal: terminated)" in run.stderr
+    assert processes_with("sleep 1004") == []
+
+
+def test_job_output_lines_never_interleave(mittnite: Start) -> None:
+    writer = "for i in $(seq 2000); do echo {name}-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; done"
+    config = "".join(
+        f'job "{name}" {{\n command = "/bin/sh"\n args = ["-c", "{writer.format(name=name)}"]\n oneTime = true\n}}\n'
+        for name in ("a", "b", "c")
+    )
+    run = mittnite({"a.hcl": config}, "--prefix-output")
+    assert run.wait() == 0
+    lines = run.stdout.splitlines()
+    assert len(lines) == 6000
+    for line in lines:
+        name, _, rest = line.partition(" | ")
+        assert rest.startswith(f"{name}-") and rest.endswith("x" * 49), line
+
+
+def test_keep_running_stays_up_after_jobs_end(mittnite: Start) -> None:
+    run = mittnite({"a.hcl": 'job "once" {\n command = "/bin/true"\n oneTime = true\n}\n'}, "-k")
+    run.wait_for("one-time job has ended successfully")
+    time.sleep(0.5)
+    assert run.process.poll() is None
+    run.signal()
+    assert run.wait() == 0
+
+
+def test_config_error_exits_one_with_position(mittnite: Start) -> None:
+    run = mittnite({"a.hcl": 'job "x" {\n canFail = "yes"\n}\n'})
+    assert run.wait() == 1
+    assert 'a.hcl:2:12: error: job \\"x\\": canFail: expected true or false' in run.stderr
