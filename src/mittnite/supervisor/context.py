@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
     from ..core.clock import Clock
     from ..logs.logger import Logger
+    from ..runtime.inotify import WatchHub
     from ..runtime.reaper import Reaper
 
 
@@ -40,6 +41,20 @@ class RunContext:
         self.stdout_fd = stdout_fd
         self.stderr_fd = stderr_fd
         self.timestamp_factory = timestamp_factory
+        self._watch_hub: WatchHub | None = None
+
+    def watch_hub(self) -> WatchHub:
+        """One inotify descriptor for all jobs' watches (created on first use)."""
+        if self._watch_hub is None:
+            from ..runtime.inotify import WatchHub
+
+            self._watch_hub = WatchHub()
+        return self._watch_hub
+
+    def close(self) -> None:
+        if self._watch_hub is not None:
+            self._watch_hub.close()
+            self._watch_hub = None
 
     def environment(self, extra: tuple[str, ...] | None) -> dict[str, str]:
         """mittnite's environment at this moment plus a job's ``env`` (later wins).

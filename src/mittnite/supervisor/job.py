@@ -32,10 +32,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..config.model import BaseJob, JobConfig
+    from ..config.model import BaseJob, JobConfig, Watch, WatchCommand
     from ..core.job import Action
     from ..runtime.spawn import Child
     from .context import RunContext
+    from .watch import Change, FileWatcher
 
 # How long to keep reading a finished job's pipes for output still in flight
 # (a grandchild may keep them open; the process group is signalled meanwhile).
@@ -177,6 +178,52 @@ class SupervisedJob:
         self._run: ProcessRun | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.outcome: str | None = None
+        self._watcher: FileWatcher | None = None
+
+    # -- watches ----------------------------------------------------------------------------
+    def start_watching(self) -> None:
+        """Begin watching the job's files (after rendering, so startup never triggers)."""
+        if not self.config.watches or self._watcher is not None:
+            return
+        from .watch import FileWatcher
+
+        self._watcher = FileWatcher(
+            self.name,
+            self.config.watches,
+            on_trigger=self._watch_fired,
+            run_command=self._run_watch_command,
+            logger=self.log,
+            hub=self.context.watch_hub(),
+        )
+        self._watcher.start()
+
+    async def stop_watching(self) -> None:
+        if self._watcher is not None:
+            watcher, self._watcher = self._watcher, None
+            await watcher.stop()
+
+    async def _watch_fired(self, watch: Watch, changes: list[Change]) -> None:
+        self.watch_triggered(watch.signal, watch.restart)
+
+    async def _run_watch_command(self, command: WatchCommand) -> str | None:
+        """Run a pre/post watch command to completion; its error text or None."""
+        try:
+            child = spawn(
+                [command.command, *(command.args or ())],
+                env=self.context.environment(command.env),
+                stdin=subprocess.DEVNULL,
+                stdout=self.context.stdout_fd,
+                stderr=self.context.stderr_fd,
+                reaper=self.context.reaper,
+            )
+        except SpawnError as exc:
+            return str(exc)
+        try:
+            status = await asyncio.shield(child.exited)
+        except asyncio.CancelledError:
+            await child.terminate(self.machine.stop_timeout)
+            raise
+        return None if status.success else status.describe()
 
     # -- requests (API, runner, watches) ------------------------------------------------
     def start(self) -> None:

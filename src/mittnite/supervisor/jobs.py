@@ -69,6 +69,7 @@ class JobSet:
         """Start every job (lazy jobs open their listeners)."""
         self.started = True
         for job in self.jobs:
+            job.start_watching()
             job.start()
         for lazy in self.lazy_jobs:
             await lazy.start()  # type: ignore[attr-defined]
@@ -115,7 +116,9 @@ class JobSet:
     async def shutdown(self) -> None:
         """Stop every job gracefully and wait until all are gone."""
         for job in self.jobs:
+            await job.stop_watching()
             job.shutdown()
         for lazy in self.lazy_jobs:
             await lazy.shutdown()  # type: ignore[attr-defined]
         await asyncio.gather(*(job.wait_idle() for job in self.jobs))
+        self.context.close()
