@@ -66,6 +66,17 @@ def duration_error(text: str) -> str | None:
     return None
 
 
+def glob_error(pattern: str) -> str | None:
+    """Why ``pattern`` is not a valid Go glob (the original would silently match nothing)."""
+    from ..watch.goglob import ErrBadPattern, validate
+
+    try:
+        validate(pattern)
+    except ErrBadPattern as exc:
+        return f"{exc} (Go glob syntax: * ? [a-z] [^a] and \\ escapes)"
+    return None
+
+
 def check(ignition: Ignition) -> list[Problem]:
     """All semantic problems of a configuration, errors and warnings."""
     return list(_check(ignition))
@@ -137,8 +148,14 @@ def _check_job(job: JobConfig) -> Iterator[Problem]:
             + (" (maxAttempts is set and wins)" if job.max_attempts is not None else ""),
         )
     for watch in job.watches or ():
+        if (reason := glob_error(watch.filename)) is not None:
+            # A warning, not an error: the original runs such a configuration
+            # (the watch just never fires), and so must we.
+            yield _warning(
+                watch.source, f'{label}: watch "{watch.filename}": {reason}; it will never fire'
+            )
         if not 0 <= watch.signal <= MAX_SIGNAL:
-            yield _error(
+            yield _warning(
                 watch.source,
                 f'{label}: watch "{watch.filename}": signal {watch.signal} is not a valid '
                 f"signal number (0-{MAX_SIGNAL})",
