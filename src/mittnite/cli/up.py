@@ -13,6 +13,9 @@ def _seconds(text: str) -> float:
 
 def run(invocation: Invocation) -> int:
     """Parse ``up``'s flags (also reached from bare ``mittnite``) and run."""
+    from ..runtime.deferred_ssl import defer_ssl
+
+    defer_ssl()  # before asyncio is imported: no OpenSSL unless a probe needs it
     import asyncio
 
     from ..logs.logger import Logger, set_logger

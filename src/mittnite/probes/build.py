@@ -56,6 +56,11 @@ def build_checker(
         from . import filesystem
 
         return filesystem.build(config.filesystem)
+    if config.redis is None and config.smtp is None:
+        # The drivers (and https) need TLS; see runtime/deferred_ssl.py.
+        from ..runtime.deferred_ssl import require_ssl
+
+        require_ssl()
     if config.mysql is not None:
         from . import mysql
 

@@ -14,7 +14,9 @@ import asyncio
 import contextlib
 import time
 
-import h11
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import h11
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -82,6 +84,7 @@ async def serve_connection(
     request_timeout: float = REQUEST_TIMEOUT,
 ) -> None:
     """Serve requests on one connection until it closes; never raises (except cancellation)."""
+    import h11  # on first use: an idle server pays nothing for it
     connection = h11.Connection(our_role=h11.SERVER)
     try:
         while True:
@@ -114,6 +117,7 @@ async def serve_connection(
 
 
 async def _next_event(connection: h11.Connection, reader: asyncio.StreamReader) -> object:
+    import h11
     while True:
         event = connection.next_event()
         if event is not h11.NEED_DATA:
@@ -124,6 +128,7 @@ async def _next_event(connection: h11.Connection, reader: asyncio.StreamReader) 
 
 async def _discard_body(connection: h11.Connection, reader: asyncio.StreamReader) -> None:
     """Read and drop what is left of the request, so the connection can be reused."""
+    import h11
     discarded = 0
     while connection.their_state is h11.SEND_BODY:
         try:
@@ -141,6 +146,7 @@ async def _discard_body(connection: h11.Connection, reader: asyncio.StreamReader
 async def _send(
     connection: h11.Connection, writer: asyncio.StreamWriter, reply: Reply, *, head_only: bool
 ) -> None:
+    import h11
     headers = sorted(reply.headers.items())
     headers.append(("Date", http_date()))
     headers.append(("Content-Length", str(len(reply.body))))
@@ -158,6 +164,7 @@ async def _send_error(
     connection: h11.Connection, writer: asyncio.StreamWriter, status: int, timeout: float
 ) -> None:
     """Answer a malformed request like Go does (``400 Bad Request``), if still possible."""
+    import h11
     if connection.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
         return
     status = status if status in REASONS else 400

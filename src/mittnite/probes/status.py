@@ -14,7 +14,6 @@ escaped as ``\\u003c`` etc., invalid UTF-8 replaced, and a trailing newline.
 from __future__ import annotations
 
 import asyncio
-import json
 
 from ..logs.logger import get_logger
 
@@ -84,6 +83,8 @@ def all_ok(results: Mapping[str, str | None]) -> bool:
 
 def go_json(value: object) -> str:
     """Compact JSON with sorted keys, escaped like Go's ``encoding/json``."""
+    import json  # only when a request asks for JSON
+
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     text = _valid_utf8(text)
     for char, escape in _GO_ESCAPES.items():

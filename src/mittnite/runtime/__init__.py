@@ -11,42 +11,61 @@ jobs or configuration. Modules, one job each:
 * ``signals``     signals as loop events; signalling process groups
 * ``cleanslate``  undoing inherited signal state at startup
 * ``pipes``       reading a child's output line by line
+* ``inotify``     file-change notifications for watches (with a polling fallback)
+* ``deferred_ssl`` keeping OpenSSL out of an idle init
 """
 
 from __future__ import annotations
 
-from mittnite.runtime.cleanslate import CleanSlateReport, prepare_process_for_supervision
-from mittnite.runtime.exitstatus import ExitStatus, signal_name
-from mittnite.runtime.goerrors import SpawnError
-from mittnite.runtime.pipes import LineReader, OutputPipe, open_output_pipe
-from mittnite.runtime.reaper import Reaper, ReaperClosedError
-from mittnite.runtime.signals import (
-    FORWARDED_SIGNALS,
-    HANDLED_SIGNALS,
-    SHUTDOWN_SIGNALS,
-    SignalSubscription,
-    install_signal_handlers,
-    kill_group,
-)
-from mittnite.runtime.spawn import Child, spawn
+# Names are resolved on first use: importing one light module of this package
+# (``deferred_ssl``) must not import asyncio through the others.
+_HOMES = {
+    "CleanSlateReport": "cleanslate",
+    "prepare_process_for_supervision": "cleanslate",
+    "ExitStatus": "exitstatus",
+    "signal_name": "exitstatus",
+    "SpawnError": "goerrors",
+    "LineReader": "pipes",
+    "OutputPipe": "pipes",
+    "open_output_pipe": "pipes",
+    "Reaper": "reaper",
+    "ReaperClosedError": "reaper",
+    "FORWARDED_SIGNALS": "signals",
+    "HANDLED_SIGNALS": "signals",
+    "SHUTDOWN_SIGNALS": "signals",
+    "SignalSubscription": "signals",
+    "install_signal_handlers": "signals",
+    "kill_group": "signals",
+    "Child": "spawn",
+    "spawn": "spawn",
+}
 
-__all__ = [
-    "FORWARDED_SIGNALS",
-    "HANDLED_SIGNALS",
-    "SHUTDOWN_SIGNALS",
-    "Child",
-    "CleanSlateReport",
-    "ExitStatus",
-    "LineReader",
-    "OutputPipe",
-    "Reaper",
-    "ReaperClosedError",
-    "SignalSubscription",
-    "SpawnError",
-    "install_signal_handlers",
-    "kill_group",
-    "open_output_pipe",
-    "prepare_process_for_supervision",
-    "signal_name",
-    "spawn",
-]
+__all__ = sorted(_HOMES)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from mittnite.runtime.cleanslate import CleanSlateReport, prepare_process_for_supervision
+    from mittnite.runtime.exitstatus import ExitStatus, signal_name
+    from mittnite.runtime.goerrors import SpawnError
+    from mittnite.runtime.pipes import LineReader, OutputPipe, open_output_pipe
+    from mittnite.runtime.reaper import Reaper, ReaperClosedError
+    from mittnite.runtime.signals import (
+        FORWARDED_SIGNALS,
+        HANDLED_SIGNALS,
+        SHUTDOWN_SIGNALS,
+        SignalSubscription,
+        install_signal_handlers,
+        kill_group,
+    )
+    from mittnite.runtime.spawn import Child, spawn
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value

@@ -18,7 +18,6 @@ default in each child (``restore_signals=True``).
 from __future__ import annotations
 
 import signal
-from dataclasses import dataclass
 from types import FrameType
 
 # CPython ignores these itself; the spawner restores them in every child.
@@ -26,14 +25,31 @@ _INTERPRETER_IGNORED = frozenset({signal.SIGPIPE, signal.SIGXFSZ})
 _UNCATCHABLE = frozenset({signal.SIGKILL, signal.SIGSTOP})
 
 
-@dataclass(frozen=True, slots=True)
 class CleanSlateReport:
-    """What ``prepare_process_for_supervision`` changed; worth a debug log line at startup."""
+    """What ``prepare_process_for_supervision`` changed; worth a debug log line at startup.
 
-    unblocked: frozenset[int]
-    """Signals that were blocked in the calling thread's mask."""
-    unignored: frozenset[int]
-    """Signals that were ignored and now have a do-nothing handler."""
+    ``unblocked``: signals that were blocked in the calling thread's mask;
+    ``unignored``: signals that were ignored and now have a do-nothing handler.
+    """
+
+    __slots__ = ("unblocked", "unignored")
+
+    def __init__(self, unblocked: frozenset[int], unignored: frozenset[int]) -> None:
+        self.unblocked = unblocked
+        self.unignored = unignored
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, CleanSlateReport)
+            and other.unblocked == self.unblocked
+            and other.unignored == self.unignored
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.unblocked, self.unignored))
+
+    def __repr__(self) -> str:
+        return f"CleanSlateReport(unblocked={self.unblocked!r}, unignored={self.unignored!r})"
 
 
 def _ignore(_signum: int, _frame: FrameType | None) -> None:

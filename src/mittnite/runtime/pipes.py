@@ -15,13 +15,12 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable
-from typing import NamedTuple
 
 DEFAULT_MAX_LINE = 64 * 1024
 _READ_SIZE = 64 * 1024
 
 
-class OutputPipe(NamedTuple):
+class OutputPipe(tuple[int, int]):
     """A pipe for a child's stdout or stderr.
 
     Both ends are close-on-exec, so no other child inherits them; the spawner duplicates
@@ -29,8 +28,18 @@ class OutputPipe(NamedTuple):
     The parent must close ``write_fd`` right after spawning, or EOF never comes.
     """
 
-    read_fd: int
-    write_fd: int
+    __slots__ = ()
+
+    def __new__(cls, read_fd: int, write_fd: int) -> OutputPipe:
+        return super().__new__(cls, (read_fd, write_fd))
+
+    @property
+    def read_fd(self) -> int:
+        return self[0]
+
+    @property
+    def write_fd(self) -> int:
+        return self[1]
 
 
 def open_output_pipe() -> OutputPipe:

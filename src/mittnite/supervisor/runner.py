@@ -134,18 +134,16 @@ async def run_up(options: UpOptions, logger: Logger) -> int:
 
 def _register_secrets(ignition: Ignition, logger: Logger) -> None:
     """Mask every password of the configuration in all log lines."""
-    from ..config.dump import mask_url
-
     for probe in ignition.probes:
         for kind in (probe.mysql, probe.mongodb, probe.amqp):
             if kind is not None:
                 logger.add_secret(kind.credentials.password)
         if probe.redis is not None:
             logger.add_secret(probe.redis.password)
-        if probe.mongodb is not None and probe.mongodb.url != mask_url(probe.mongodb.url):
-            marker = mask_url(probe.mongodb.url).split("******")[0]
-            secret = probe.mongodb.url[len(marker) :].split("@", 1)[0]
-            logger.add_secret(secret)
+        if probe.mongodb is not None and "@" in probe.mongodb.url:
+            userinfo = probe.mongodb.url.partition("//")[2].partition("@")[0]
+            if ":" in userinfo:
+                logger.add_secret(userinfo.partition(":")[2])
 
 
 async def _run_loaded(run: Run, ignition: Ignition) -> int:
@@ -189,7 +187,7 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
     if status is not None:
         return status
 
-    finished, _ = await run.until_shutdown(probes.wait.run())
+    finished, _ = await run.until_shutdown(probes.wait_until_ready())
     if not finished:
         logger.info("readiness wait interrupted")
         return EXIT_OK

@@ -18,23 +18,42 @@ if TYPE_CHECKING:
 
 
 class Probes:
-    """The configured probes, built once, and the readiness wait over them."""
+    """The configured probes, built once, and the readiness wait over them.
+
+    Without probes nothing of the probe machinery is imported (an idle init
+    should not carry code it never runs).
+    """
 
     def __init__(self, ignition: Ignition, logger: Logger) -> None:
-        from ..probes import ReadinessWait, build_probes
+        self.by_name: dict[str, Probe] = {}
+        self.wait: ReadinessWait | None = None
+        if ignition.probes:
+            from ..probes import ReadinessWait, build_probes
 
-        self.by_name: dict[str, Probe] = build_probes(ignition.probes, logger=logger)
-        self.wait: ReadinessWait = ReadinessWait(self.by_name.values(), logger=logger)
+            self.by_name = build_probes(ignition.probes, logger=logger)
+            self.wait = ReadinessWait(self.by_name.values(), logger=logger)
+        self.logger = logger
+
+    async def wait_until_ready(self) -> None:
+        """Return when every ``wait = true`` probe succeeded."""
+        if self.wait is not None:
+            await self.wait.run()
+        else:
+            self.logger.info("waiting for probe readiness")
+
+    def missing(self) -> list[str]:
+        return [] if self.wait is None else list(self.wait.missing())
 
     async def close(self) -> None:
-        from ..probes import close_probes
+        if self.by_name:
+            from ..probes import close_probes
 
-        await close_probes(self.by_name)
+            await close_probes(self.by_name)
 
 
 def readiness_gaps(probes: Probes, jobs: JobSet) -> list[str]:
     """What keeps ``/readyz`` from answering 200: pending probes, jobs not running."""
-    missing = list(probes.wait.missing())
+    missing = probes.missing()
     if not jobs.started:
         missing.append("jobs have not been started yet")
         return missing
