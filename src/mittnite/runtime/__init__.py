@@ -40,7 +40,26 @@ _HOMES = {
     "spawn": "spawn",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "Child",
+    "CleanSlateReport",
+    "ExitStatus",
+    "FORWARDED_SIGNALS",
+    "HANDLED_SIGNALS",
+    "LineReader",
+    "OutputPipe",
+    "Reaper",
+    "ReaperClosedError",
+    "SHUTDOWN_SIGNALS",
+    "SignalSubscription",
+    "SpawnError",
+    "install_signal_handlers",
+    "kill_group",
+    "open_output_pipe",
+    "prepare_process_for_supervision",
+    "signal_name",
+    "spawn",
+]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
