@@ -41,16 +41,16 @@ _HOMES = {
 }
 
 __all__ = [
+    "FORWARDED_SIGNALS",
+    "HANDLED_SIGNALS",
+    "SHUTDOWN_SIGNALS",
     "Child",
     "CleanSlateReport",
     "ExitStatus",
-    "FORWARDED_SIGNALS",
-    "HANDLED_SIGNALS",
     "LineReader",
     "OutputPipe",
     "Reaper",
     "ReaperClosedError",
-    "SHUTDOWN_SIGNALS",
     "SignalSubscription",
     "SpawnError",
     "install_signal_handlers",
