@@ -206,3 +206,23 @@ def test_config_error_exits_one_with_position(mittnite: Start) -> None:
     run = mittnite({"a.hcl": 'job "x" {\n canFail = "yes"\n}\n'})
     assert run.wait() == 1
     assert 'a.hcl:2:12: error: job \\"x\\": canFail: expected true or false' in run.stderr
+
+
+def test_timestamps_prefix_every_line(mittnite: Start, tmp_path: os.PathLike[str]) -> None:
+    out = os.path.join(tmp_path, "ts.log")
+    run = mittnite(
+        {
+            "a.hcl": 'job "k" {\n command = "/bin/sh"\n args = ["-c", "printf \'one\\\\r\\\\ntwo\'"]\n'
+            ' enableTimestamps = true\n timestampFormat = "DateOnly"\n oneTime = true\n}\n'
+            f'job "c" {{\n command = "/bin/echo"\n args = ["three"]\n enableTimestamps = true\n'
+            f' customTimestampFormat = "2006/01/02 MST"\n stdout = "{out}"\n oneTime = true\n}}\n'
+        },
+        env={"TZ": "UTC"},
+    )
+    assert run.wait() == 0
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    assert run.stdout == f"[{today}] one\n[{today}] two\n"
+    with open(out) as handle:
+        assert handle.read() == f"[{today.replace('-', '/')} UTC] three\n"
+    assert "logging with timestamp layout 'DateOnly'" in run.stderr
+    assert "using custom timestamp layout '2006/01/02 MST'" in run.stderr

@@ -6,9 +6,25 @@ from .framework import Invocation
 
 
 def _seconds(text: str) -> float:
-    from ..probes.duration import parse_duration_ns as parse_duration
+    from ..gotemplate.gotime import parse_duration
 
     return parse_duration(text) / 1e9
+
+
+def raise_open_file_limit(cap: int = 65536) -> None:
+    """Lift the soft ``RLIMIT_NOFILE`` towards the hard one, as Go programs do.
+
+    A forwarding listener needs two descriptors per connection; the common
+    soft default of 1024 would cap it at about 500 clients. Capped at 65536
+    because jobs inherit the limit, and some daemons close every possible
+    descriptor at start-up.
+    """
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = cap if hard == resource.RLIM_INFINITY else min(hard, cap)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def run(invocation: Invocation) -> int:
@@ -16,6 +32,7 @@ def run(invocation: Invocation) -> int:
     from ..runtime.deferred_ssl import defer_ssl
 
     defer_ssl()  # before asyncio is imported: no OpenSSL unless a probe needs it
+    raise_open_file_limit()
     import asyncio
 
     from ..logs.logger import Logger, set_logger

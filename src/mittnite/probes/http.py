@@ -21,9 +21,9 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import h11
 
+from ..gotemplate.gotime import parse_duration
 from .base import BrokenChecker, Checker, ProbeError
 from .connect import can_connect, open_tcp
-from .duration import parse_duration
 from .resolve import hostname_or_local, join_host_port, parse_port, resolve_env
 
 TYPE_CHECKING = False
@@ -171,7 +171,7 @@ def build(config: HttpProbe, *, environ: Mapping[str, str], logger: Logger) -> C
     authority = join_host_port(host, port_text) if port_text else _bracketed(host)
     url = f"{scheme}://{authority}{path}"
     try:
-        timeout = parse_duration(timeout_text)
+        timeout = parse_duration(timeout_text) / 1e9
     except ValueError as error:
         return BrokenChecker("http", url, f"http: invalid timeout duration: {error}")
     if port_text:
@@ -182,7 +182,7 @@ def build(config: HttpProbe, *, environ: Mapping[str, str], logger: Logger) -> C
     if timeout <= 0:
         # Go reads a zero or negative client timeout as "no limit"; a readiness
         # check that may never return helps nobody, so the default applies.
-        timeout, timeout_text = parse_duration(DEFAULT_TIMEOUT), DEFAULT_TIMEOUT
+        timeout, timeout_text = parse_duration(DEFAULT_TIMEOUT) / 1e9, DEFAULT_TIMEOUT
     return HttpChecker(url, timeout, timeout_text)
 
 

@@ -30,12 +30,14 @@ from .output import LineWriter, open_log_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from ..config.model import BaseJob, JobConfig, Watch, WatchCommand
     from ..core.job import Action
+    from ..logs.logger import BoundLogger
     from ..runtime.spawn import Child
     from .context import RunContext
+    from .lazy import JobListeners
     from .watch import Change, FileWatcher
 
 # How long to keep reading a finished job's pipes for output still in flight
@@ -56,7 +58,7 @@ def parse_stop_timeout(text: str, default: float) -> float:
     """The configured ``stopTimeout`` in seconds (validated at load time)."""
     if not text:
         return default
-    from ..probes.duration import parse_duration_ns as parse_duration
+    from ..gotemplate.gotime import parse_duration
 
     return parse_duration(text) / 1e9
 
@@ -147,6 +149,59 @@ def prepare_output(job: BaseJob, context: RunContext, ring: LogRing | None) -> O
     return plan
 
 
+async def run_watch_command(
+    command: WatchCommand, context: RunContext, stop_timeout: float
+) -> str | None:
+    """Run a pre/post watch command to completion; its error text or None.
+
+    mittnite's environment plus the command's ``env``, PATH lookup, output to
+    mittnite's stdout/stderr, stdin from /dev/null; stopped if the watcher is.
+    """
+    try:
+        child = spawn(
+            [command.command, *(command.args or ())],
+            env=context.environment(command.env),
+            stdin=subprocess.DEVNULL,
+            stdout=context.stdout_fd,
+            stderr=context.stderr_fd,
+            reaper=context.reaper,
+        )
+    except SpawnError as exc:
+        return str(exc)
+    try:
+        status = await asyncio.shield(child.exited)
+    except asyncio.CancelledError:
+        await child.terminate(stop_timeout)
+        raise
+    return None if status.success else status.describe()
+
+
+def start_file_watcher(
+    name: str,
+    watches: tuple[Watch, ...],
+    context: RunContext,
+    on_trigger: Callable[[Watch, list[Change]], Awaitable[None]],
+    stop_timeout: float,
+    log: BoundLogger,
+) -> FileWatcher:
+    """Watch a job's files; one inotify descriptor is shared by all jobs."""
+    from .watch import FileWatcher
+
+    async def run_command(command: WatchCommand) -> str | None:
+        return await run_watch_command(command, context, stop_timeout)
+
+    watcher = FileWatcher(
+        name,
+        watches,
+        on_trigger=on_trigger,
+        run_command=run_command,
+        logger=log,
+        hub=context.watch_hub(),
+    )
+    watcher.start()
+    return watcher
+
+
 class SupervisedJob:
     """A ``job`` block at run time (not lazy)."""
 
@@ -179,23 +234,42 @@ class SupervisedJob:
         self._tasks: set[asyncio.Task[None]] = set()
         self.outcome: str | None = None
         self._watcher: FileWatcher | None = None
+        self._listeners: JobListeners | None = None
+
+    # -- listen blocks without lazy ---------------------------------------------------------
+    def open_listeners(self) -> None:
+        """Forward ``listen`` addresses to the (already running) upstream.
+
+        The README documents ``listen`` for every job; the original ignores it
+        unless the job is lazy.
+        """
+        if not self.config.listeners:
+            return
+        from .lazy import JobListeners, listener_specs
+
+        self._listeners = JobListeners(
+            self.name, listener_specs(self.config.listeners), logger=self.log
+        )
+        self._listeners.open()
+
+    async def close_listeners(self) -> None:
+        if self._listeners is not None:
+            listeners, self._listeners = self._listeners, None
+            await listeners.close()
 
     # -- watches ----------------------------------------------------------------------------
     def start_watching(self) -> None:
         """Begin watching the job's files (after rendering, so startup never triggers)."""
         if not self.config.watches or self._watcher is not None:
             return
-        from .watch import FileWatcher
-
-        self._watcher = FileWatcher(
+        self._watcher = start_file_watcher(
             self.name,
             self.config.watches,
-            on_trigger=self._watch_fired,
-            run_command=self._run_watch_command,
-            logger=self.log,
-            hub=self.context.watch_hub(),
+            self.context,
+            self._watch_fired,
+            self.machine.stop_timeout,
+            self.log,
         )
-        self._watcher.start()
 
     async def stop_watching(self) -> None:
         if self._watcher is not None:
@@ -204,26 +278,6 @@ class SupervisedJob:
 
     async def _watch_fired(self, watch: Watch, changes: list[Change]) -> None:
         self.watch_triggered(watch.signal, watch.restart)
-
-    async def _run_watch_command(self, command: WatchCommand) -> str | None:
-        """Run a pre/post watch command to completion; its error text or None."""
-        try:
-            child = spawn(
-                [command.command, *(command.args or ())],
-                env=self.context.environment(command.env),
-                stdin=subprocess.DEVNULL,
-                stdout=self.context.stdout_fd,
-                stderr=self.context.stderr_fd,
-                reaper=self.context.reaper,
-            )
-        except SpawnError as exc:
-            return str(exc)
-        try:
-            status = await asyncio.shield(child.exited)
-        except asyncio.CancelledError:
-            await child.terminate(self.machine.stop_timeout)
-            raise
-        return None if status.success else status.describe()
 
     # -- requests (API, runner, watches) ------------------------------------------------
     def start(self) -> None:

@@ -23,10 +23,10 @@ from .job import SupervisedJob
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from ..config.model import Ignition, JobConfig
+    from ..config.model import Ignition, Watch
     from .context import RunContext
+    from .lazy import LazyJob
+    from .watch import Change, FileWatcher
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -38,42 +38,72 @@ class JobSet:
     def __init__(self, ignition: Ignition, context: RunContext) -> None:
         self.context = context
         self.jobs: list[SupervisedJob] = []
-        self.lazy_jobs: list[object] = []
+        self.lazy_jobs: list[LazyJob] = []
         for config in ignition.unique_jobs:
             if config.is_lazy:
-                self.lazy_jobs.append(self._lazy(config))
+                from .lazy_process import make_lazy_job
+
+                self.lazy_jobs.append(make_lazy_job(config, context))
             else:
                 self.jobs.append(SupervisedJob(config, context, self._finished))
+        self.order = [config.name for config in ignition.unique_jobs]
+        self._lazy_watchers: list[FileWatcher] = []
         self.started = False
         self.exit_status: int | None = None
         self._done = asyncio.Event()
         self.fatal_error: str | None = None
 
-    def _lazy(self, config: JobConfig) -> object:
-        from .lazy_glue import make_lazy_job
-
-        return make_lazy_job(config, self.context)
-
     # -- registry (API) -----------------------------------------------------------------------
-    def all(self) -> Sequence[object]:
-        return [*self.jobs, *self.lazy_jobs]
+    def all(self) -> list[SupervisedJob | LazyJob]:
+        """Every job in configuration order, lazy ones included."""
+        ordered: list[SupervisedJob | LazyJob] = [*self.jobs, *self.lazy_jobs]
+        position = {name: index for index, name in enumerate(self.order)}
+        return sorted(ordered, key=lambda job: position[job.name])
 
-    def find(self, name: str) -> object | None:
+    def find(self, name: str) -> SupervisedJob | LazyJob | None:
         for job in self.all():
-            if getattr(job, "name", None) == name:
+            if job.name == name:
                 return job
         return None
 
     # -- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
-        """Start every job (lazy jobs open their listeners)."""
+        """Start every job; lazy jobs and ``listen`` blocks open their listeners.
+
+        Raises ``ListenError`` when a listener cannot be opened (the run fails).
+        """
         self.started = True
+        for lazy in self.lazy_jobs:
+            await lazy.start()
+            self._watch_lazy(lazy)
         for job in self.jobs:
+            job.open_listeners()
             job.start_watching()
             job.start()
-        for lazy in self.lazy_jobs:
-            await lazy.start()  # type: ignore[attr-defined]
         self._check_all_ended()
+
+    def _watch_lazy(self, lazy: LazyJob) -> None:
+        """Watches of a lazy job signal (or restart) its process while one runs."""
+        if lazy.config is None or not lazy.config.watches:
+            return
+        from .job import parse_stop_timeout, start_file_watcher
+
+        async def fired(watch: Watch, changes: list[Change]) -> None:
+            if not lazy.running:
+                log.warning(
+                    f"failed to send signal {watch.signal} to job {lazy.name}: job is not running"
+                )
+            elif watch.restart:
+                lazy.restart_process()
+            else:
+                lazy.forward_signal(watch.signal)
+
+        log = self.context.logger.with_fields(**{"job.name": lazy.name})
+        timeout = parse_stop_timeout(lazy.config.stop_timeout, self.context.stop_timeout)
+        watcher = start_file_watcher(
+            lazy.name, lazy.config.watches, self.context, fired, timeout, log
+        )
+        self._lazy_watchers.append(watcher)
 
     def _finished(self, job: SupervisedJob, event: Finished) -> None:
         if event.error is not None and self.fatal_error is None and not job.machine.shutting_down:
@@ -109,16 +139,18 @@ class JobSet:
         for job in self.jobs:
             job.forward_signal(signum)
         for lazy in self.lazy_jobs:
-            forward = getattr(lazy, "forward_signal", None)
-            if forward is not None:
-                forward(signum)
+            lazy.forward_signal(signum)
 
     async def shutdown(self) -> None:
         """Stop every job gracefully and wait until all are gone."""
+        for watcher in self._lazy_watchers:
+            await watcher.stop()
         for job in self.jobs:
             await job.stop_watching()
+            await job.close_listeners()
             job.shutdown()
-        for lazy in self.lazy_jobs:
-            await lazy.shutdown()  # type: ignore[attr-defined]
-        await asyncio.gather(*(job.wait_idle() for job in self.jobs))
+        await asyncio.gather(
+            *(lazy.shutdown() for lazy in self.lazy_jobs),
+            *(job.wait_idle() for job in self.jobs),
+        )
         self.context.close()

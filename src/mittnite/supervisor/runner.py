@@ -202,7 +202,13 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
 
     if run.shutdown_requested.is_set():
         return EXIT_OK
-    await jobs.start()
+    from ..runtime.listen import ListenError
+
+    try:
+        await jobs.start()
+    except ListenError as exc:
+        logger.fatal("listener stopped with error", error=str(exc))
+        return EXIT_FAILURE
     status = await jobs.wait()
     if jobs.fatal_error is None and status == EXIT_OK and not run.shutdown_requested.is_set():
         logger.info("service runner stopped without error")

@@ -1,0 +1,470 @@
+"""Layer-4 forwarding and lazy start-up, side by side with a direct connection and socat.
+
+    python bench/proxy.py [--gib 1] [--runs 3] [--seconds 3] [--lazy-runs 10]
+
+Figures (each with the peer's figure and the ratio):
+
+(a) throughput of a 1 GiB one-way transfer: direct, through our forwarder (default copy
+    mode and ``splice`` mode), through ``socat TCP-LISTEN:...,fork,reuseaddr TCP:...``;
+    target: ours >= 0.5x direct and faster than socat. Medians of ``--runs`` rounds,
+    modes interleaved so background load hits all of them alike;
+(b) new connections per second, each a short request/response (``ping``/``pong``, the
+    upstream closes); target >= 2,000/s (the original manages about 50/s because of its
+    20 ms dial delay and its info log line per connection);
+(c) latency added to the first connection of a lazy job beyond the job's own start-up
+    time (target < 20 ms): the job's own time is spawn-to-first-answer when the bench
+    starts the same upstream itself and dials it every 0.5 ms; the lazy time is
+    connect-to-first-answer through a lazy job whose process has cooled down.
+
+Every component is a separate process, as in production: the upstream (sink or
+``pong`` server, written below), the forwarder (``Forwarder``/``LazyJob`` from
+mittnite), socat, and the load generators.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+CHUNK = 1 << 20
+
+
+# ---- roles (each runs in its own process) ------------------------------------------------------
+
+
+def serve_sink() -> None:
+    """Count bytes until EOF on each connection, answer with the count."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    print(server.getsockname()[1], flush=True)
+    buffer = bytearray(CHUNK)
+    while True:
+        client, _ = server.accept()
+        total = 0
+        while True:
+            count = client.recv_into(buffer)
+            if not count:
+                break
+            total += count
+        client.sendall(str(total).encode())
+        client.close()
+
+
+class _Pong(asyncio.Protocol):
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.transport.write(b"pong")
+        self.transport.close()
+
+
+def serve_pong(port: int) -> None:
+    """Answer ``pong`` to the first bytes of each connection and close (we close first)."""
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(
+            _Pong, "127.0.0.1", port, backlog=4096, reuse_address=True
+        )
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+class _QuietLogger:
+    def log(self, level: str, msg: str, fields: object = None) -> None:
+        if level in ("error", "warning"):
+            print(f"forwarder: {msg} {fields}", file=sys.stderr, flush=True)
+
+
+def run_forwarder(listen_port: int, forward: str, use_splice: bool) -> None:
+    from mittnite.config.addresses import parse_address
+    from mittnite.runtime.forward import Forwarder
+
+    async def main() -> None:
+        forwarder = Forwarder(
+            parse_address(f"127.0.0.1:{listen_port}"),
+            parse_address(forward),
+            logger=_QuietLogger(),
+            spin_up_timeout=5.0,
+            timeout_error="upstream did not start after 5s",
+            use_splice=use_splice,
+        )
+        forwarder.open()
+        print(forwarder.address.rpartition(":")[2], flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def run_lazy(upstream_port: int, cool_down: float) -> None:
+    """A lazy job in front of a ``pong`` upstream spawned on demand."""
+    from mittnite.config.addresses import parse_address
+    from mittnite.core.clock import SystemClock
+    from mittnite.runtime.exitstatus import ExitStatus
+    from mittnite.runtime.reaper import Reaper
+    from mittnite.runtime.spawn import Child, spawn
+    from mittnite.supervisor.lazy import LazyJob, ListenerSpec
+
+    argv = [sys.executable, __file__, "serve-pong", str(upstream_port)]
+
+    class Process:
+        """The ``ProcessControl`` for the bench: spawn, terminate, report exits."""
+
+        def __init__(self, reaper: Reaper) -> None:
+            self.reaper = reaper
+            self.child: Child | None = None
+            self.handler: Callable[[bool, str], None] | None = None
+
+        @property
+        def running(self) -> bool:
+            return self.child is not None and not self.child.exited.done()
+
+        def set_exit_handler(self, handler: Callable[[bool, str], None]) -> None:
+            self.handler = handler
+
+        async def start(self) -> None:
+            child = spawn(argv, reaper=self.reaper, stdout=subprocess.DEVNULL)
+            self.child = child
+
+            def exited(future: asyncio.Future[ExitStatus]) -> None:
+                status = child.status
+                if self.handler is not None and status is not None:
+                    self.handler(status.success, status.describe())
+
+            child.exited.add_done_callback(exited)
+
+        async def stop(self) -> None:
+            if self.child is not None:
+                await self.child.terminate(5.0)
+
+        def signal(self, signum: int) -> None:
+            if self.child is not None:
+                self.child.signal_group(signum)
+
+    async def main() -> None:
+        async with Reaper() as reaper:
+            job = LazyJob(
+                "bench",
+                [
+                    ListenerSpec(
+                        "127.0.0.1:0",
+                        parse_address("127.0.0.1:0"),
+                        parse_address(f"127.0.0.1:{upstream_port}"),
+                    )
+                ],
+                Process(reaper),
+                logger=_QuietLogger(),
+                clock=SystemClock(),
+                spin_up_timeout=10.0,
+                cool_down_timeout=cool_down,
+            )
+            await job.start()
+            print(job.listeners.addresses[0].rpartition(":")[2], flush=True)
+            stop = asyncio.Event()
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+            await stop.wait()
+            await job.shutdown()  # the upstream process goes with us
+
+    asyncio.run(main())
+
+
+def send_bytes(port: int, total: int) -> None:
+    """Send ``total`` bytes, half-close, wait for the sink's count; print the seconds."""
+    client = socket.create_connection(("127.0.0.1", port))
+    client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    block = os.urandom(CHUNK)
+    began = time.perf_counter()
+    sent = 0
+    while sent < total:
+        client.sendall(block)
+        sent += len(block)
+    client.shutdown(socket.SHUT_WR)
+    answer = client.recv(64)
+    elapsed = time.perf_counter() - began
+    if int(answer) != total:
+        raise SystemExit(f"sink counted {answer!r}, expected {total}")
+    print(f"{elapsed:.6f}", flush=True)
+
+
+def request_loop(port: int, seconds: float, concurrency: int) -> None:
+    """Open, ping, read pong, close, as fast as possible; print the count per second."""
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        done = 0
+        failed = 0
+
+        async def worker() -> None:
+            nonlocal done, failed
+            while loop.time() < deadline:
+                sock = socket.socket()
+                sock.setblocking(False)
+                try:
+                    await loop.sock_connect(sock, ("127.0.0.1", port))
+                    await loop.sock_sendall(sock, b"ping")
+                    answer = b""
+                    while True:
+                        data = await loop.sock_recv(sock, 16)
+                        if not data:
+                            break
+                        answer += data
+                    if answer == b"pong":
+                        done += 1
+                    else:
+                        failed += 1
+                except OSError:
+                    failed += 1
+                finally:
+                    sock.close()
+
+        began = loop.time()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        print(f"{done / (loop.time() - began):.1f} {failed}", flush=True)
+
+    asyncio.run(main())
+
+
+# ---- orchestration ---------------------------------------------------------------------------------
+
+
+def me(*args: object) -> list[str]:
+    return [sys.executable, __file__, *(str(a) for a in args)]
+
+
+class Service:
+    """A background role process that prints its port on the first line."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().strip()
+        if not line:
+            raise SystemExit(f"{argv} did not start")
+        self.port = int(line)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Socat:
+    def __init__(self, upstream_port: int) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.proc = subprocess.Popen(
+            [
+                "socat",
+                f"TCP-LISTEN:{self.port},bind=127.0.0.1,fork,reuseaddr,backlog=4096",
+                f"TCP:127.0.0.1:{upstream_port}",
+            ],
+            stderr=subprocess.DEVNULL,
+        )
+        wait_listening(self.port)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def wait_listening(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.01)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+def one_line(argv: list[str]) -> str:
+    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def throughput(gib: float, runs: int, have_socat: bool) -> dict[str, float]:
+    total = int(gib * (1 << 30))
+    sink = Service(me("serve-sink"))
+    ours = Service(me("forward", 0, f"127.0.0.1:{sink.port}", "copy"))
+    spliced = Service(me("forward", 0, f"127.0.0.1:{sink.port}", "splice"))
+    peers = {"direct": sink.port, "mittnite": ours.port, "mittnite (splice)": spliced.port}
+    socat = Socat(sink.port) if have_socat else None
+    if socat is not None:
+        peers["socat"] = socat.port
+    results: dict[str, list[float]] = {name: [] for name in peers}
+    try:
+        for _ in range(runs):
+            for name, port in peers.items():
+                seconds = float(one_line(me("send", port, total)))
+                results[name].append(total / seconds / 1e9)
+    finally:
+        for service in (ours, spliced, sink):
+            service.stop()
+        if socat is not None:
+            socat.stop()
+    return {name: statistics.median(values) for name, values in results.items()}
+
+
+def connection_rate(seconds: float, have_socat: bool) -> dict[str, float]:
+    pong = Service(me("serve-pong", 0))
+    ours = Service(me("forward", 0, f"127.0.0.1:{pong.port}", "copy"))
+    peers = {"direct": pong.port, "mittnite": ours.port}
+    socat = Socat(pong.port) if have_socat else None
+    if socat is not None:
+        peers["socat"] = socat.port
+    rates: dict[str, float] = {}
+    try:
+        for name, port in peers.items():
+            rate, failed = one_line(me("requests", port, seconds, 32)).split()
+            rates[name] = float(rate)
+            if int(failed):
+                print(f"  ({name}: {failed} failed requests)")
+            time.sleep(1.0)  # let TIME_WAIT sockets of the previous peer drain a little
+    finally:
+        for service in (ours, pong):
+            service.stop()
+        if socat is not None:
+            socat.stop()
+    return rates
+
+
+def ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"ping")
+            return sock.recv(16) == b"pong"
+    except OSError:
+        return False
+
+
+def own_start_up(port: int) -> float:
+    """Spawn the upstream ourselves; dial it every 0.5 ms until it answers."""
+    began = time.perf_counter()
+    proc = subprocess.Popen(me("serve-pong", port), stdout=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                    sock.sendall(b"ping")
+                    if sock.recv(16) == b"pong":
+                        return time.perf_counter() - began
+            except OSError:
+                time.sleep(0.0005)
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def wait_refused(port: int) -> None:
+    """Until nothing accepts on ``port`` (the lazy job cooled down)."""
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except ConnectionRefusedError:
+            return
+        time.sleep(0.02)
+
+
+def lazy_latency(runs: int) -> tuple[float, float]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        upstream_port = probe.getsockname()[1]
+    lazy = Service(me("lazy", upstream_port, 0.2))
+    own: list[float] = []
+    through: list[float] = []
+    try:
+        for _ in range(runs):
+            wait_refused(upstream_port)
+            own.append(own_start_up(upstream_port))
+            wait_refused(upstream_port)
+            began = time.perf_counter()
+            if not ping(lazy.port):
+                raise SystemExit("lazy job did not answer")
+            through.append(time.perf_counter() - began)
+    finally:
+        lazy.stop()
+    return statistics.median(own), statistics.median(through)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--gib", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--lazy-runs", type=int, default=10)
+    options = parser.parse_args()
+    have_socat = shutil.which("socat") is not None
+    if not have_socat:
+        print("socat not found: its figures are skipped")
+
+    print(f"(a) throughput, {options.gib:g} GiB one way, median of {options.runs} (GB/s)")
+    rates = throughput(options.gib, options.runs, have_socat)
+    direct = rates["direct"]
+    for name, value in rates.items():
+        print(f"    {name:18s} {value:6.2f}   {value / direct:4.2f}x direct")
+    if "socat" in rates:
+        print(f"    mittnite / socat   {rates['mittnite'] / rates['socat']:6.2f}x")
+
+    print(f"(b) new connections per second, ping/pong, {options.seconds:g} s, 32 in flight")
+    conns = connection_rate(options.seconds, have_socat)
+    for name, value in conns.items():
+        print(f"    {name:18s} {value:8.0f}/s   {value / conns['direct']:4.2f}x direct")
+    if "socat" in conns:
+        print(f"    mittnite / socat   {conns['mittnite'] / conns['socat']:8.2f}x")
+    print("    (the original: about 50/s, 20 ms dial delay per connection)")
+
+    print(f"(c) first connection to a cooled-down lazy job, median of {options.lazy_runs}")
+    own, through = lazy_latency(options.lazy_runs)
+    print(f"    job's own start-up (spawn to first answer)   {own * 1e3:7.1f} ms")
+    print(f"    through the lazy job (connect to answer)     {through * 1e3:7.1f} ms")
+    print(f"    added by mittnite                            {(through - own) * 1e3:7.1f} ms")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] in (
+        "serve-sink",
+        "serve-pong",
+        "forward",
+        "lazy",
+        "send",
+        "requests",
+    ):
+        role, args = sys.argv[1], sys.argv[2:]
+        if role == "serve-sink":
+            serve_sink()
+        elif role == "serve-pong":
+            serve_pong(int(args[0]))
+        elif role == "forward":
+            run_forwarder(int(args[0]), args[1], args[2] == "splice")
+        elif role == "lazy":
+            run_lazy(int(args[0]), float(args[1]))
+        elif role == "send":
+            send_bytes(int(args[0]), int(args[1]))
+        else:
+            request_loop(int(args[0]), float(args[1]), int(args[2]))
+    else:
+        main()

@@ -1,0 +1,413 @@
+"""Lazy jobs at run time: listeners that start the job's process on demand.
+
+:class:`LazyJob` ties three things together and decides nothing itself:
+
+* its listeners (:class:`JobListeners`, one :class:`~mittnite.runtime.forward.Forwarder`
+  per ``listen`` block) report connections opening and closing and ask for the upstream
+  before dialling;
+* the pure :class:`~mittnite.core.lazy.LazyMachine` turns those reports into actions;
+* a :class:`ProcessControl`, implemented by the supervisor, starts and stops the process.
+
+:class:`JobListeners` also serves jobs without ``lazy``: the README documents ``listen``
+for every job (the original silently ignored it without ``lazy``); there the upstream is
+simply assumed to be running and the dial retries until the spin-up timeout.
+
+Log lines are the original's: ``holding off starting job <name> until first request``,
+``starting TCP listener`` (``address=``, also for unix sockets), ``starting job``,
+``process already running`` (debug; the original logs it at info for every
+connection), ``process terminated with error``, ``process terminated``,
+``error while dialling upstream``. ``accepted connection`` is at debug level too.
+
+Fixes over the original: a listener that fails to bind fails the start of the job
+whichever listener it is (the original swallowed failures of all but the first); unix
+socket files are removed on shutdown and stale ones replaced at start; an exec failure
+closes the waiting connections with the error instead of killing every listener.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+from ..core.job import CancelTimer, Log, StartTimer
+from ..core.lazy import (
+    DEFAULT_COOL_DOWN,
+    DEFAULT_SPIN_UP,
+    LazyMachine,
+    LazyState,
+    StartProcess,
+    StopProcess,
+)
+from ..logs.ring import LogRing
+from ..runtime.forward import Forwarder
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Sequence
+    from typing import Protocol
+
+    from ..config.addresses import Address
+    from ..config.model import JobConfig, Listener
+    from ..core.clock import Clock
+    from ..core.job import Action
+    from ..runtime.forward import LogSink
+
+    class ProcessControl(Protocol):
+        """The lazy job's process, as the supervisor runs it (spawn, output, reaping).
+
+        Contract:
+
+        * ``start()`` returns once the OS process exists (not once it listens) and
+          raises with the error text (Go's, e.g. ``fork/exec /x: no such file or
+          directory``) if it cannot be spawned;
+        * ``stop()`` sends the job's stop signal to the process group, SIGKILLs the group
+          after the stop timeout (logging ``forcefully killed job``) and returns once the
+          process is gone; it logs nothing else (the machine logs ``sending signal``);
+        * the exit handler is called exactly once per started process, after ``start()``
+          returned, whatever ended it (crash, clean exit, ``stop()``), with Go's
+          description of the status (``exit status 3``, ``signal: terminated``);
+        * ``signal()`` passes a signal to the process group if a process runs.
+        """
+
+        @property
+        def running(self) -> bool: ...
+
+        async def start(self) -> None: ...
+
+        async def stop(self) -> None: ...
+
+        def set_exit_handler(self, handler: Callable[[bool, str], None]) -> None: ...
+
+        def signal(self, signum: int) -> None: ...
+
+    class RootLogger(Protocol):
+        def with_fields(self, **fields: object) -> LogSink: ...
+
+
+__all__ = ["JobListeners", "LazyJob", "LazyJobError", "ListenerSpec", "listener_specs"]
+
+
+class LazyJobError(Exception):
+    """A connection could not get a running process (shutdown, process gone)."""
+
+
+class ListenerSpec:
+    """One ``listen`` block, parsed: the label as written plus both addresses."""
+
+    __slots__ = ("forward", "label", "listen")
+
+    def __init__(self, label: str, listen: Address, forward: Address) -> None:
+        self.label = label
+        self.listen = listen
+        self.forward = forward
+
+
+def listener_specs(listeners: Sequence[Listener] | None) -> list[ListenerSpec]:
+    """Parse the configured ``listen`` blocks (already validated at load time)."""
+    from ..config.addresses import parse_address
+
+    return [
+        ListenerSpec(
+            listener.address,
+            parse_address(listener.address, listener.effective_listen_protocol),
+            parse_address(listener.forward, listener.effective_forward_protocol),
+        )
+        for listener in listeners or ()
+    ]
+
+
+def go_duration_text(seconds: float) -> str:
+    """A timeout as Go prints a ``time.Duration`` (``5s``, ``1m30s``, ``300ms``)."""
+    from ..gotemplate.gotime_duration import format_duration
+
+    return format_duration(round(seconds * 1e9))
+
+
+class JobListeners:
+    """All ``listen`` blocks of one job: opened together, closed together."""
+
+    def __init__(
+        self,
+        name: str,
+        specs: Sequence[ListenerSpec],
+        *,
+        logger: LogSink,
+        spin_up_timeout: float = DEFAULT_SPIN_UP,
+        spin_up_text: str | None = None,
+        ensure_upstream: Callable[[], Awaitable[None]] | None = None,
+        on_connection_opened: Callable[[], None] | None = None,
+        on_connection_closed: Callable[[], None] | None = None,
+        use_splice: bool = False,
+    ) -> None:
+        self.name = name
+        self.specs = tuple(specs)
+        self.log = logger
+        text = spin_up_text if spin_up_text is not None else go_duration_text(spin_up_timeout)
+        hooks: dict[str, Callable[[], None]] = {}
+        if on_connection_opened is not None:
+            hooks["on_connection_opened"] = on_connection_opened
+        if on_connection_closed is not None:
+            hooks["on_connection_closed"] = on_connection_closed
+        self.forwarders = [
+            Forwarder(
+                spec.listen,
+                spec.forward,
+                logger=logger,
+                spin_up_timeout=spin_up_timeout,
+                timeout_error=f"job {name} did not start after {text}",
+                ensure_upstream=ensure_upstream,
+                use_splice=use_splice,
+                **hooks,
+            )
+            for spec in self.specs
+        ]
+
+    def open(self) -> None:
+        """Open every listener in order; if one fails, close the others and raise.
+
+        The exception is ``runtime.listen.ListenError`` with Go's text
+        (``listen tcp :80: bind: address already in use``).
+        """
+        opened: list[Forwarder] = []
+        try:
+            for spec, forwarder in zip(self.specs, self.forwarders, strict=True):
+                self.log.log("info", "starting TCP listener", {"address": spec.label})
+                forwarder.open()
+                opened.append(forwarder)
+        except BaseException:
+            for forwarder in opened:
+                forwarder.stop_accepting()
+            raise
+
+    @property
+    def addresses(self) -> list[str]:
+        """Where each listener is bound (real ports when ``:0`` was configured)."""
+        return [forwarder.address for forwarder in self.forwarders]
+
+    @property
+    def active(self) -> int:
+        return sum(forwarder.active for forwarder in self.forwarders)
+
+    def stop_accepting(self) -> None:
+        for forwarder in self.forwarders:
+            forwarder.stop_accepting()
+
+    async def close(self) -> None:
+        """Stop accepting and end all connections (their close hooks run)."""
+        self.stop_accepting()
+        await asyncio.gather(*(forwarder.close() for forwarder in self.forwarders))
+
+
+class LazyJob:
+    """A ``job`` with a ``lazy`` block at run time."""
+
+    lazy = True
+
+    def __init__(
+        self,
+        name: str,
+        specs: Sequence[ListenerSpec],
+        process: ProcessControl,
+        *,
+        logger: LogSink,
+        clock: Clock,
+        spin_up_timeout: float = DEFAULT_SPIN_UP,
+        cool_down_timeout: float = DEFAULT_COOL_DOWN,
+        spin_up_text: str | None = None,
+        stop_signal: int = signal.SIGTERM,
+        use_splice: bool = False,
+        config: JobConfig | None = None,
+        ring: LogRing | None = None,
+    ) -> None:
+        self.name = name
+        self.config = config
+        self.ring = ring if ring is not None else LogRing()
+        self.process = process
+        self.log = logger
+        self.machine = LazyMachine(
+            name, clock=clock, cool_down=cool_down_timeout, stop_signal=stop_signal
+        )
+        self.listeners = JobListeners(
+            name,
+            specs,
+            logger=logger,
+            spin_up_timeout=spin_up_timeout,
+            spin_up_text=spin_up_text,
+            ensure_upstream=self._ensure_upstream,
+            on_connection_opened=self._opened,
+            on_connection_closed=self._closed,
+            use_splice=use_splice,
+        )
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._ready: asyncio.Future[None] | None = None
+        process.set_exit_handler(self._exited)
+
+    @classmethod
+    def from_config(
+        cls,
+        config: JobConfig,
+        process: ProcessControl,
+        *,
+        logger: RootLogger,
+        clock: Clock,
+        stop_signal: int = signal.SIGTERM,
+        ring: LogRing | None = None,
+    ) -> LazyJob:
+        """Build from a ``job`` block with ``lazy``; durations are Go durations."""
+        from ..gotemplate.gotime_duration import format_duration, parse_duration
+
+        laziness = config.laziness
+        spin_up = DEFAULT_SPIN_UP * 1e9
+        cool_down = DEFAULT_COOL_DOWN * 1e9
+        if laziness is not None:
+            spin_up = int(parse_duration(laziness.effective_spin_up_timeout))
+            cool_down = int(parse_duration(laziness.effective_cool_down_timeout))
+        return cls(
+            config.name,
+            listener_specs(config.listeners),
+            process,
+            logger=logger.with_fields(**{"job.name": config.name}),
+            clock=clock,
+            spin_up_timeout=spin_up / 1e9,
+            cool_down_timeout=cool_down / 1e9,
+            spin_up_text=format_duration(int(spin_up)),
+            stop_signal=stop_signal,
+            config=config,
+            ring=ring,
+        )
+
+    # -- what the runner calls ---------------------------------------------------------------
+    async def start(self) -> None:
+        """Open the listeners; the process waits for the first connection.
+
+        Raises ``runtime.listen.ListenError`` if any listener cannot be opened (mittnite
+        then stops); listeners opened before the failing one are closed again.
+        """
+        self._apply(self.machine.boot())
+        self.listeners.open()
+
+    async def shutdown(self) -> None:
+        """Stop accepting, end all connections, stop the process and wait until it is gone."""
+        self.listeners.stop_accepting()
+        self._apply(self.machine.shutdown())
+        self._fail_waiters(LazyJobError(f"job {self.name} is shutting down"))
+        await self.listeners.close()
+        while self._tasks:
+            await asyncio.gather(*tuple(self._tasks), return_exceptions=True)
+        for handle in self._timers.values():
+            handle.cancel()
+        self._timers.clear()
+
+    # -- API requests (the original cannot control lazy jobs at all) ----------------------------
+    def start_process(self) -> None:
+        """Start the process without waiting for a connection."""
+        self._apply(self.machine.activate())
+
+    def stop_process(self) -> None:
+        """Stop the process; the next connection starts it again."""
+        self._apply(self.machine.deactivate())
+
+    def restart_process(self) -> None:
+        self._apply(self.machine.restart())
+
+    def forward_signal(self, signum: int) -> None:
+        """Pass a signal mittnite received on to the process group, if a process runs."""
+        if self.machine.running:
+            self.process.signal(signum)
+
+    @property
+    def running(self) -> bool:
+        return self.machine.running
+
+    # -- hooks of the listeners -------------------------------------------------------------
+    def _opened(self) -> None:
+        self._apply(self.machine.connection_opened())
+
+    def _closed(self) -> None:
+        self._apply(self.machine.connection_closed())
+
+    async def _ensure_upstream(self) -> None:
+        """Make sure a process exists (starting one if needed) before the dial."""
+        self._apply(self.machine.process_needed())
+        if self.machine.shutting_down:
+            raise LazyJobError(f"job {self.name} is shutting down")
+        if self.machine.state == LazyState.RUNNING:
+            return
+        if self._ready is None:
+            self._ready = asyncio.get_running_loop().create_future()
+            self._ready.add_done_callback(_consume)
+        # Shielded: one waiter hitting its deadline must not cancel the others' start.
+        await asyncio.shield(self._ready)
+
+    # -- reports of the process control -------------------------------------------------------
+    def _exited(self, success: bool, description: str) -> None:
+        self._apply(self.machine.exited(success, description))
+        if self.machine.state == LazyState.IDLE:
+            self._fail_waiters(
+                LazyJobError(f"job {self.name} terminated before it could serve: {description}")
+            )
+
+    async def _start_process(self) -> None:
+        try:
+            await self.process.start()
+        except Exception as error:
+            self._apply(self.machine.start_failed(str(error)))
+            self._fail_waiters(LazyJobError(f"failed to start job {self.name}: {error}"))
+            return
+        self._apply(self.machine.started())
+        if self.machine.state == LazyState.RUNNING:
+            ready, self._ready = self._ready, None
+            if ready is not None and not ready.done():
+                ready.set_result(None)
+
+    def _fail_waiters(self, error: Exception) -> None:
+        ready, self._ready = self._ready, None
+        if ready is not None and not ready.done():
+            ready.set_exception(error)
+
+    # -- carrying out actions -------------------------------------------------------------------
+    def _apply(self, actions: list[Action]) -> None:
+        for action in actions:
+            if isinstance(action, StartProcess):
+                self._spawn_task(self._start_process())
+            elif isinstance(action, StopProcess):
+                self._spawn_task(self.process.stop())
+            elif isinstance(action, StartTimer):
+                self._cancel_timer(action.name)
+                loop = asyncio.get_running_loop()
+                self._timers[action.name] = loop.call_later(action.delay, self._fire, action.name)
+            elif isinstance(action, CancelTimer):
+                self._cancel_timer(action.name)
+            elif isinstance(action, Log):
+                self.log.log(action.level, action.msg, action.fields)
+
+    def _spawn_task(self, work: Awaitable[None]) -> None:
+        async def run() -> None:
+            await work
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self.log.log("error", f"lazy job {self.name}: {task.exception()}")
+
+    def _cancel_timer(self, name: str) -> None:
+        handle = self._timers.pop(name, None)
+        if handle is not None:
+            handle.cancel()
+
+    def _fire(self, name: str) -> None:
+        self._timers.pop(name, None)
+        self._apply(self.machine.timer_fired(name))
+
+
+def _consume(future: asyncio.Future[None]) -> None:
+    """Mark a waiter future's exception as seen (its waiters may all have given up)."""
+    if not future.cancelled():
+        with contextlib.suppress(Exception):
+            future.exception()
