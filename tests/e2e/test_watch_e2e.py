@@ -74,3 +74,23 @@ def test_restart_mode_restarts_the_job(mittnite: Start, tmp_path: Path) -> None:
     assert "remaining attempts" not in run.stderr  # a restart is not a failure
     run.signal()
     assert run.wait() == 0
+
+
+def test_files_rendered_at_start_up_do_not_trigger_watches(mittnite: Start, tmp_path: Path) -> None:
+    rendered = tmp_path / "rendered.conf"
+    rendered.write_text("stale content from the image\n")
+    (tmp_path / "t.tpl").write_text("port={{ .Params.port }}\n")
+    config = {
+        "a.hcl": f'file "{rendered}" {{\n from = "{tmp_path / "t.tpl"}"\n params = {{ port = 80 }}\n}}\n'
+        + _job(rendered, "  signal = 1\n")
+    }
+    run = mittnite(config)
+    run.wait_for("ready", stream="stdout")
+    time.sleep(0.7)
+    assert rendered.read_text() == "port=80\n"
+    assert "got HUP" not in run.stdout
+    assert "changed, signalling" not in run.stderr
+    rendered.write_text("port=81\n")
+    run.wait_for("got HUP", stream="stdout")
+    run.signal()
+    assert run.wait() == 0

@@ -1,12 +1,55 @@
-"""``mittnite renderfiles`` (template rendering lands with its own issue)."""
+"""``mittnite renderfiles [COMMAND [ARGS...]]``: render all files, then become COMMAND.
+
+The original runs COMMAND as a child with stdin closed and ignores its exit
+status; we ``exec`` it, so it becomes the container's main process with
+mittnite's stdin, signals go straight to it, and its exit status is the
+container's. Everything after the first non-flag argument belongs to
+COMMAND (``mittnite renderfiles sh -c 'x'`` works; the original takes that
+``-c`` for its config directory). Rendering errors exit 1 before COMMAND.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from .framework import Invocation
 
 
 def run(invocation: Invocation) -> int:
-    sys.stderr.write("Error: 'mittnite renderfiles' is not implemented yet\n")
-    return 1
+    from ..config.load import load
+    from ..config.problems import ConfigError
+    from ..logs.logger import get_logger
+    from ..render import RenderError, render_all
+
+    logger = get_logger()
+    directory = invocation["config_dir"]
+    try:
+        ignition, warnings = load(directory, log=logger.info)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            logger.log(problem.severity, str(problem))
+        logger.fatal(f"failed while trying to generate ignition config from dir '{directory}'")
+        return 1
+    for problem in warnings:
+        logger.warning(str(problem))
+    logger.info("generating configuration files")
+    try:
+        render_all(ignition.files, log=logger.info)
+    except RenderError as exc:
+        logger.fatal(f"failed while rendering files from ignition config, err: '{exc}'")
+        return 1
+    command = invocation.args
+    if not command:
+        return 0
+    logger.info(f"additional command/args provided - executing: '[{' '.join(command)}]'")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        os.execvp(command[0], command)
+    except OSError as exc:
+        logger.fatal(
+            f"failed to execute additional args '[{' '.join(command)}]', err: '{exc.strerror}'"
+        )
+        return 127 if isinstance(exc, FileNotFoundError) else 126
+    return 0  # not reached

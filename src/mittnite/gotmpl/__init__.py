@@ -36,7 +36,9 @@ __all__ = [
 class Template:
     """A parsed template (and the templates it defines)."""
 
-    def __init__(self, name: str, text: str, trees: dict[str, Tree], funcs: dict[str, GoFunc]) -> None:
+    def __init__(
+        self, name: str, text: str, trees: dict[str, Tree], funcs: dict[str, GoFunc]
+    ) -> None:
         self.name = name
         self.text = text
         self.trees = trees

@@ -105,7 +105,7 @@ def query_escape(text: str) -> str:
     out = []
     for byte in text.encode("utf-8", "surrogateescape"):
         ch = chr(byte)
-        if ch.isalnum() and byte < 0x80 or ch in "-_.~":
+        if (ch.isalnum() and byte < 0x80) or ch in "-_.~":
             out.append(ch)
         elif ch == " ":
             out.append("+")
@@ -156,7 +156,9 @@ def index(item: Any, *indexes: Any) -> Any:
     for key in indexes:
         kind = go_kind(item)
         if kind in ("slice", "array", "string"):
-            length = len(item.encode("utf-8", "surrogateescape")) if isinstance(item, str) else len(item)
+            length = (
+                len(item.encode("utf-8", "surrogateescape")) if isinstance(item, str) else len(item)
+            )
             x = _index_arg(key, length)
             if x == length:
                 what = "string" if isinstance(item, str) else "slice"

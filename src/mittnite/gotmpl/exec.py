@@ -15,7 +15,15 @@ import sys
 from . import nodes as n
 from .builtins import BUILTINS, VALUE, truth
 from .errors import TemplateExecError
-from .funcs import ArgError, GoCallError, GoFunc, GoPanic, can_be_nil, convert_constant, convert_value
+from .funcs import (
+    ArgError,
+    GoCallError,
+    GoFunc,
+    GoPanic,
+    can_be_nil,
+    convert_constant,
+    convert_value,
+)
 from .gofmt import MISSING, format_value, sorted_items
 from .values import GoObject, Map, go_kind, go_type_name, is_int
 
@@ -184,7 +192,7 @@ class State:
             try:
                 kind = go_kind(value) if value is not MISSING else "invalid"
                 if kind in ("slice", "array"):
-                    items = list(value) if not isinstance(value, bytes) else list(value)
+                    items = list(value)
                     for index, elem in enumerate(items):
                         ran = True
                         one(index, elem)

@@ -47,8 +47,10 @@ NILABLE_PREFIXES = ("[]", "map[", "*", "func", "chan")
 
 
 def can_be_nil(type_name: str) -> bool:
-    return type_name == "interface {}" or type_name.startswith(NILABLE_PREFIXES) or (
-        type_name in ("error",)
+    return (
+        type_name == "interface {}"
+        or type_name.startswith(NILABLE_PREFIXES)
+        or (type_name in ("error",))
     )
 
 
@@ -61,7 +63,7 @@ class GoFunc:
         self.fn = fn
         self.name = name or fn.__name__
         self.variadic = bool(params) and params[-1].startswith("...")
-        self.params = params[:-1] + (params[-1][3:],) if self.variadic else params
+        self.params = (*params[:-1], params[-1][3:]) if self.variadic else params
 
     def __call__(self, *args: Any) -> Any:
         return self.fn(*args)
@@ -148,4 +150,3 @@ def convert_constant(value: Any, kind: str, text: str, type_name: str) -> Any:
             return Float32(value) if type_name == "float32" else float(value)
         raise ArgError(f"expected float; found {text}")
     raise ArgError(f"can't handle {text} for arg of type {type_name}")
-

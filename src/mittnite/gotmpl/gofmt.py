@@ -278,7 +278,17 @@ def quote(text: str, ascii_only: bool = False) -> str:
         elif code < 0x80 and ch.isprintable():
             out.append(ch)
         elif ch in "\a\b\f\n\r\t\v":
-            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}[ch])
+            out.append(
+                {
+                    "\a": "\\a",
+                    "\b": "\\b",
+                    "\f": "\\f",
+                    "\n": "\\n",
+                    "\r": "\\r",
+                    "\t": "\\t",
+                    "\v": "\\v",
+                }[ch]
+            )
         elif code < 0x20 or code == 0x7F:
             out.append(f"\\x{code:02x}")
         elif not ascii_only and ch.isprintable():

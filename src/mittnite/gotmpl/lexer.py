@@ -12,6 +12,7 @@ from __future__ import annotations
 class _LexError(Exception):
     """Stops lexing; becomes an ERROR item the parser reports when it gets there."""
 
+
 # Item kinds.
 ERROR = "error"
 BOOL = "bool"
@@ -396,7 +397,9 @@ class Lexer:
             self._advance(1)
         if self._peek() and _is_alnum(self._peek()):
             self._advance(1)
-            raise self._fail(f"bad number syntax: {go_quote_short(self.text[self.start : self.pos])}")
+            raise self._fail(
+                f"bad number syntax: {go_quote_short(self.text[self.start : self.pos])}"
+            )
         self._emit(NUMBER)
 
     def _accept_run(self, valid: str) -> None:

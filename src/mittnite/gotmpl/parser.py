@@ -422,14 +422,14 @@ class Parser:
             return node
         if text.endswith("i"):
             raise self.errorf(f"complex constants are not supported: {lx.go_quote_short(text)}")
-        value = parse_int(text)
-        if value is not None and 0 <= value <= _UINT64_MAX:
+        integer = parse_int(text)
+        if integer is not None and 0 <= integer <= _UINT64_MAX:
             node.is_uint = True
-            node.int_value = value
-        if value is not None and _INT64[0] <= value <= _INT64[1]:
+            node.int_value = integer
+        if integer is not None and _INT64[0] <= integer <= _INT64[1]:
             node.is_int = True
-            node.int_value = value
-            if value == 0:
+            node.int_value = integer
+            if integer == 0:
                 node.is_uint = True
         if node.is_int or node.is_uint:
             node.is_float = True
