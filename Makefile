@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench standalone clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 
 # Runs the bundled example stack in the foreground (Ctrl-C stops it cleanly).
 demo: $(STAMP)
-	cd examples/quickstart && ../../$(BIN)/python run_demo.py
+	cd examples/quickstart && exec ../../$(BIN)/mittnite up -c mittnite.d \
+		--api --api-listen-address "unix://$$PWD/run/mittnite.sock"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -26,6 +27,10 @@ test: lint
 
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# The single-file executable for images without Python (dist/mittnite).
+standalone:
+	sh packaging/build-standalone.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
