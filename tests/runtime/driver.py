@@ -20,8 +20,9 @@ import sys
 import time
 from typing import Any
 
-from mittnite.runtime import Reaper, prepare_process_for_supervision, spawn
-from mittnite.runtime.reaper import is_child_subreaper
+from mittnite.runtime.cleanslate import prepare_process_for_supervision
+from mittnite.runtime.reaper import Reaper, is_child_subreaper
+from mittnite.runtime.spawn import spawn
 
 GRANDCHILDREN = 100
 FAST_SPAWNS = 200

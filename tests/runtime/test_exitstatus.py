@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mittnite.runtime import ExitStatus, Reaper, signal_name, spawn
+from mittnite.runtime.exitstatus import ExitStatus, signal_name
+from mittnite.runtime.reaper import Reaper
+from mittnite.runtime.spawn import spawn
 
 from .procs import run, settle
 

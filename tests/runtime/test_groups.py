@@ -7,8 +7,9 @@ import signal
 import sys
 import time
 
-from mittnite.runtime import Reaper, kill_group, spawn
-from mittnite.runtime.spawn import Child
+from mittnite.runtime.reaper import Reaper
+from mittnite.runtime.signals import kill_group
+from mittnite.runtime.spawn import Child, spawn
 
 from .procs import alive, eventually, members_of_group, run, settle, zombies_of
 

@@ -10,7 +10,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mittnite.runtime import ExitStatus, LineReader, Reaper, open_output_pipe, spawn
+from mittnite.runtime.exitstatus import ExitStatus
+from mittnite.runtime.pipes import LineReader, open_output_pipe
+from mittnite.runtime.reaper import Reaper
+from mittnite.runtime.spawn import spawn
 
 from .procs import run, settle
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from mittnite.runtime import ExitStatus, Reaper, ReaperClosedError, spawn
-from mittnite.runtime.reaper import is_child_subreaper
+from mittnite.runtime.exitstatus import ExitStatus
+from mittnite.runtime.reaper import Reaper, ReaperClosedError, is_child_subreaper
+from mittnite.runtime.spawn import spawn
 
 from .procs import children_of, eventually, run, settle, zombies_of
 

@@ -8,7 +8,7 @@ import signal
 
 import pytest
 
-from mittnite.runtime import (
+from mittnite.runtime.signals import (
     FORWARDED_SIGNALS,
     HANDLED_SIGNALS,
     SHUTDOWN_SIGNALS,

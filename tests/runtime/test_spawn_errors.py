@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from mittnite.runtime import Reaper, SpawnError, spawn
-from mittnite.runtime.goerrors import errno_text, go_quote
+from mittnite.runtime.goerrors import SpawnError, errno_text, go_quote
 from mittnite.runtime.lookpath import go_base, look_path, resolve_command
+from mittnite.runtime.reaper import Reaper
+from mittnite.runtime.spawn import spawn
 
 from .procs import run, zombies_of
 

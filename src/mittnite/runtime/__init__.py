@@ -18,7 +18,9 @@ jobs or configuration. Modules, one job each:
 from __future__ import annotations
 
 # Names are resolved on first use: importing one light module of this package
-# (``deferred_ssl``) must not import asyncio through the others.
+# (``deferred_ssl``) must not import asyncio through the others. The function
+# ``spawn`` is imported from ``mittnite.runtime.spawn`` (a package attribute of
+# that name is the submodule once it has been imported).
 _HOMES = {
     "CleanSlateReport": "cleanslate",
     "prepare_process_for_supervision": "cleanslate",
@@ -37,7 +39,6 @@ _HOMES = {
     "install_signal_handlers": "signals",
     "kill_group": "signals",
     "Child": "spawn",
-    "spawn": "spawn",
 }
 
 __all__ = [
@@ -58,7 +59,6 @@ __all__ = [
     "open_output_pipe",
     "prepare_process_for_supervision",
     "signal_name",
-    "spawn",
 ]
 
 TYPE_CHECKING = False
@@ -76,7 +76,7 @@ if TYPE_CHECKING:
         install_signal_handlers,
         kill_group,
     )
-    from mittnite.runtime.spawn import Child, spawn
+    from mittnite.runtime.spawn import Child
 
 
 def __getattr__(name: str) -> object:
