@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .config.model import FileConfig
-    from .gotmpl import Struct
 
     LogFn = Callable[[str], None]
 
@@ -37,10 +36,10 @@ class RenderError(Exception):
 def to_template_value(value: Any) -> Any:
     """Decoded HCL params → template values (``[]map[string]interface {}`` keeps its type)."""
     from .config.hcl import MapList
-    from .gotmpl import Slice
+    from .gotemplate.values import slice_of
 
     if isinstance(value, MapList):
-        return Slice("map[string]interface {}", [to_template_value(v) for v in value])
+        return slice_of("map[string]interface {}", [to_template_value(v) for v in value])
     if isinstance(value, list):
         return [to_template_value(v) for v in value]
     if isinstance(value, dict):
@@ -48,13 +47,14 @@ def to_template_value(value: Any) -> Any:
     return value
 
 
-def template_data(params: Mapping[str, Any] | None, environ: Mapping[str, str]) -> Struct:
+def template_data(params: Mapping[str, Any] | None, environ: Mapping[str, str]) -> Any:
     """The template's dot: ``.Env`` and ``.Params`` (a nil map when no params are given)."""
-    from .gotmpl import Map, Struct
+    from .gotemplate import template_data as go_template_data
+    from .gotemplate.values import map_of
 
-    env = Map("string", "string", environ)
+    env = map_of("string", "string", dict(environ))
     converted = None if params is None else to_template_value(dict(params))
-    return Struct("*files.templateData", {"Env": env, "Params": converted}, "ptr")
+    return go_template_data(env, converted)
 
 
 def _umask() -> int:
@@ -98,7 +98,7 @@ def render_file(
     file: FileConfig, environ: Mapping[str, str], funcs: Any, log: LogFn | None = None
 ) -> bool:
     """Render one ``file``; returns False when it was skipped (``overwrite = false``)."""
-    from .gotmpl import Template, TemplateError
+    from .gotemplate import TemplateError, parse
 
     target = file.target
     if not file.template:
@@ -115,7 +115,7 @@ def render_file(
     except OSError as exc:
         raise _go_os_error("open", file.template, exc) from None
     try:
-        output = Template.parse(target, text, funcs).render(template_data(file.parameters, environ))
+        output = parse(target, text, funcs).render(template_data(file.parameters, environ))
     except TemplateError as exc:
         raise RenderError(str(exc)) from None
     directory = os.path.dirname(target)
@@ -130,10 +130,10 @@ def render_file(
 
 def render_all(files: Iterable[FileConfig], log: LogFn | None = None) -> int:
     """Render every file in order; stops at the first error. Returns how many were written."""
-    from .gotmpl.sprig import funcs
+    from .gotemplate.sprig import FUNCS
 
     environ = dict(os.environ)
-    function_map = funcs()
+    function_map = FUNCS
     written = 0
     for file in files:
         if render_file(file, environ, function_map, log):
