@@ -12,7 +12,6 @@ from mittnite.runtime.spawn import spawn
 from .procs import run, settle, status_fields
 from .test_reaper import run_driver
 
-NO_SIGNALS = "0000000000000000"
 # glibc reserves signals 32 and 33: no program (nor Python) can block, ignore or catch them
 # through libc, but a parent may hand them over in odd states (some CI runners start
 # everything with signal 32 ignored). The clean slate covers every signal a program can use.
