@@ -101,18 +101,18 @@ def setup(directory: Path, count: int = 10) -> Path:
 
 def warm_throughput(iterations: int) -> float:
     from mittnite.config.hcl import Decoder, MapType, parse_any
-    from mittnite.gotmpl import Template
-    from mittnite.gotmpl.sprig import funcs
+    from mittnite.gotemplate import parse
+    from mittnite.gotemplate.sprig import FUNCS
     from mittnite.render import template_data
 
     params = Decoder().decode("p", parse_any(PARAMS), MapType(), None)
     data = template_data(params, {**os.environ, **ENV})
-    function_map = funcs()
+    function_map = FUNCS
     started = time.perf_counter()
     rendered = 0
     for _ in range(iterations):
         for name, text in TEMPLATES.items():
-            Template.parse(name, text, function_map).render(data)
+            parse(name, text, function_map).render(data)
             rendered += 1
     return rendered / (time.perf_counter() - started)
 

@@ -34,14 +34,19 @@ class RenderError(Exception):
 
 
 def to_template_value(value: Any) -> Any:
-    """Decoded HCL params → template values (``[]map[string]interface {}`` keeps its type)."""
+    """Decoded HCL params → template values (``[]map[string]interface {}`` keeps its type).
+
+    hcl builds a list with one ``append`` per element, so it has Go's append-grown capacity,
+    which sprig's ``slice`` can reach into (``slice .Params.list 0 4`` of three elements)."""
     from .config.hcl import MapList
     from .gotemplate.values import slice_of
 
     if isinstance(value, MapList):
         return slice_of("map[string]interface {}", [to_template_value(v) for v in value])
     if isinstance(value, list):
-        return [to_template_value(v) for v in value]
+        from .gotemplate.sprig._collections import appended
+
+        return appended([to_template_value(v) for v in value])
     if isinstance(value, dict):
         return {k: to_template_value(v) for k, v in value.items()}
     return value

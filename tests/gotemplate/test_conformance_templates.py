@@ -6,8 +6,9 @@ Every case is rendered with the case name as template name and, as dot, mittnite
 of the cases' shared HCL params). Output must match byte for byte; failing cases must produce
 Go's error text and the partial output Go had written.
 
-A case that calls a sprig function that is not registered yet is skipped with the reason
-"needs sprig"; it starts running as soon as the function appears in ``sprig.FUNCS``.
+Every sprig v3.3.0 function but ``env`` must be registered; a case naming a missing one fails.
+The process environment is set to the case's environment, as ``expandenv`` reads the real
+environment (not ``.Env``).
 """
 
 from __future__ import annotations
@@ -61,16 +62,22 @@ def missing_sprig_functions(template: str, registered: dict[str, Any]) -> list[s
     return sorted(name for name in names if name in SPRIG_NAMES and name not in registered)
 
 
+def test_every_sprig_function_but_env_is_registered() -> None:
+    registered = sprig_funcs()
+    assert sorted(SPRIG_NAMES - {"env"} - set(registered)) == []
+    assert "env" not in registered
+
+
 def test_params_fixture_describes_the_cases_params() -> None:
     assert all(case["params_hcl"] == PARAMS_FIXTURE["params_hcl"] for case in CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
-def test_template_case(case: dict[str, Any]) -> None:
+def test_template_case(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     funcs = sprig_funcs()
-    missing = missing_sprig_functions(case["template"], funcs)
-    if missing:
-        pytest.skip(f"needs sprig: {', '.join(missing)}")
+    assert missing_sprig_functions(case["template"], funcs) == []
+    for key, value in case["env"].items():
+        monkeypatch.setenv(key, value)
     data = template_data(
         map_of("string", "string", case["env"]), decode_typed(PARAMS_FIXTURE["params"])
     )
