@@ -120,6 +120,11 @@ class Logger:
             self._secrets.append(secret)
             self._secrets.sort(key=len, reverse=True)
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The registered secrets (the control API masks them in its answers too)."""
+        return tuple(self._secrets)
+
     def with_fields(self, **fields: Any) -> BoundLogger:
         return BoundLogger(self, fields)
 

@@ -30,7 +30,7 @@ import asyncio
 import contextlib
 import signal
 
-from ..core.job import CancelTimer, Log, StartTimer
+from ..core.job import CancelTimer, Log, Phase, StartTimer
 from ..core.lazy import (
     DEFAULT_COOL_DOWN,
     DEFAULT_SPIN_UP,
@@ -242,6 +242,10 @@ class LazyJob:
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._ready: asyncio.Future[None] | None = None
+        self.phase = Phase.AWAITING_READINESS
+        """The API's ``phase.reason`` (see :meth:`_track_phase`)."""
+        self.phase_changed_at = 0.0
+        """Wall-clock time of the last phase change, 0 for never."""
         process.set_exit_handler(self._exited)
 
     @classmethod
@@ -321,6 +325,30 @@ class LazyJob:
     def running(self) -> bool:
         return self.machine.running
 
+    @property
+    def pid(self) -> int | None:
+        """The process id while a process runs (the API's status ``pid``)."""
+        return getattr(self.process, "pid", None) if self.machine.running else None
+
+    def _track_phase(self) -> None:
+        """Map the machine's state to the original's phase names, for the API.
+
+        Lazy jobs have no phases in the original (they are invisible to its API);
+        ``awaitingConnection`` is the original's name, defined but never used, for
+        exactly the state of a lazy job without a process.
+        """
+        if self.machine.running:
+            reason = Phase.STARTED
+        elif self.machine.state == LazyState.STARTING:
+            reason = Phase.UNKNOWN
+        elif self.machine.shutting_down:
+            reason = Phase.STOPPED
+        else:
+            reason = "awaitingConnection"
+        if reason != self.phase:
+            self.phase = reason
+            self.phase_changed_at = self.machine.clock.wall()
+
     # -- hooks of the listeners -------------------------------------------------------------
     def _opened(self) -> None:
         self._apply(self.machine.connection_opened())
@@ -382,6 +410,7 @@ class LazyJob:
                 self._cancel_timer(action.name)
             elif isinstance(action, Log):
                 self.log.log(action.level, action.msg, action.fields)
+        self._track_phase()
 
     def _spawn_task(self, work: Awaitable[None]) -> None:
         async def run() -> None:

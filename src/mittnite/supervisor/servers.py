@@ -86,9 +86,22 @@ async def start_probe_server(
 
 
 async def start_api(options: UpOptions, jobs: JobSet, logger: Logger) -> Cleanup:
-    """Start the control API; returns how to stop it."""
+    """Start the control API (``--api``); returns how to stop it.
 
-    async def nothing() -> None:
-        return None
+    Raises ``OSError`` (cannot listen: socket in use, permissions) or
+    ``ValueError`` (bad address, remote address without ``--api-allow-remote``);
+    the runner reports either and stops. The API package (h11, wsproto) is
+    imported only here, so a run without ``--api`` never loads it.
+    """
+    from ..api.server import ApiServer
 
-    return nothing
+    server = ApiServer(
+        options.api_listen_address,
+        jobs,
+        allow_remote=options.api_allow_remote,
+        logger=logger,
+        secrets=logger.secrets,
+        hub=jobs.context.watch_hub,  # created only when a log follower needs it
+    )
+    await server.start()
+    return server.stop

@@ -1,0 +1,107 @@
+"""The control API server: listener, connections, shutdown.
+
+Started by the supervisor before the readiness wait (so it answers while
+probes and boot jobs run) and stopped first at shutdown: it stops accepting,
+ends open connections (log followers included) and removes its unix socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from .address import parse_address
+from .handlers import Api
+from .http import serve_connection
+from .listener import open_listener, remove_socket_file
+from .registry import JobRegistry
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from ..logs.logger import Logger
+    from ..runtime.inotify import WatchHub
+    from .address import ApiAddress
+    from .registry import Jobs
+
+
+class RemoteNotAllowed(ValueError):
+    """A non-loopback TCP address without ``--api-allow-remote``."""
+
+
+class ApiServer:
+    """Serves the control API on one address until :meth:`stop`."""
+
+    def __init__(
+        self,
+        address: str,
+        jobs: Jobs,
+        *,
+        allow_remote: bool = False,
+        logger: Logger | None = None,
+        secrets: Sequence[str] = (),
+        hub: Callable[[], WatchHub] | None = None,
+    ) -> None:
+        self.address: ApiAddress = parse_address(address)
+        if not self.address.is_loopback and not allow_remote:
+            raise RemoteNotAllowed(
+                f"api listen address {address!r} is reachable from other machines and the "
+                "api has no authentication; use a unix socket or a loopback address, or "
+                "pass --api-allow-remote"
+            )
+        self.api = Api(JobRegistry(jobs, secrets), hub)
+        self.logger = logger
+        self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[None]] = set()
+        self._inode: int | None = None
+
+    async def start(self) -> None:
+        """Bind and start accepting (raises OSError with a message a person can act on)."""
+        sock = open_listener(self.address)
+        if self.address.is_unix:
+            self._inode = os.stat(self.address.path).st_ino
+            self._server = await asyncio.start_unix_server(self._connected, sock=sock)
+        else:
+            self._server = await asyncio.start_server(self._connected, sock=sock)
+        if self.logger is not None:
+            self.logger.info(f"remote api listens on {self.address.text}")
+            if not self.address.is_loopback:
+                self.logger.warning(
+                    "the remote api listens on a non-loopback address without authentication: "
+                    "anyone who can reach it can control the jobs",
+                    address=self.address.text,
+                )
+
+    @property
+    def bound(self) -> str:
+        """The bound address (the real port when ``:0`` was asked for)."""
+        if self._server is None or not self._server.sockets:
+            return ""
+        name = self._server.sockets[0].getsockname()
+        return name if isinstance(name, str) else f"{name[0]}:{name[1]}"
+
+    async def _connected(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
+        try:
+            await serve_connection(reader, writer, self.api.handle)
+        finally:
+            self._connections.discard(task)
+
+    async def stop(self) -> None:
+        """Stop accepting, end every connection, remove the socket file."""
+        if self.logger is not None:
+            self.logger.info("shutting down remote api")
+        if self._server is not None:
+            self._server.close()
+        for task in tuple(self._connections):
+            task.cancel()
+        if self._connections:
+            await asyncio.gather(*self._connections, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
+            self._server = None
+        if self.address.is_unix:
+            remove_socket_file(self.address.path, self._inode)
