@@ -1,0 +1,82 @@
+"""A job's status as the API reports it, and how ``mittnitectl`` prints it (pure).
+
+The status JSON (spec §13.4) is parsed leniently: a field the server omits
+(``pid`` when not running, ``workingDirectory`` when unset) gets its Go zero
+value, so that servers older or newer than this client still print.
+"""
+
+from __future__ import annotations
+
+from .style import Style
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+DEFAULT_MAX_ATTEMPTS = 3
+NOT_SET = "<not set>"
+
+
+class JobStatus:
+    """The fields of ``GET /v1/job/{job}/status`` that the client shows or waits on."""
+
+    __slots__ = ("config", "last_change", "name", "pid", "raw", "reason", "running")
+
+    def __init__(self, name: str, raw: dict[str, Any]) -> None:
+        self.raw = raw
+        self.name = name
+        self.pid = int(raw.get("pid") or 0)
+        self.running = bool(raw.get("running"))
+        phase = raw.get("phase") or {}
+        self.reason = str(phase.get("reason") or "")
+        self.last_change = str(phase.get("lastChange") or "")
+        config = raw.get("config")
+        self.config: dict[str, Any] = config if isinstance(config, dict) else {}
+
+    @classmethod
+    def from_json(cls, name: str, data: object) -> JobStatus:
+        """Validate the decoded JSON body; a wrong shape is a clear error, not a crash."""
+        from .errors import CtlError
+
+        if not isinstance(data, dict):
+            raise CtlError(f"unexpected status of job {name}: expected a JSON object")
+        return cls(name, data)
+
+    @property
+    def max_attempts(self) -> int:
+        """The effective restart limit: -1 means unlimited (any negative configured value)."""
+        value = self.config.get("maxAttempts")
+        if value is None:
+            value = self.config.get("-")  # deprecated max_attempts, which we honour
+        if not isinstance(value, int):
+            value = DEFAULT_MAX_ATTEMPTS
+        return -1 if value < 0 else value
+
+
+def status_line(status: JobStatus, style: Style) -> str:
+    """``▶︎ web (running; reason=started; pid=42)`` and its stopped/not-running forms."""
+    name = style.bold(status.name)
+    if status.running:
+        return style.success(f"▶︎ {name} (running; reason={status.reason}; pid={status.pid})")
+    if status.reason == "stopped":
+        return style.stopped(f"◼︎ {name} (stopped)")
+    text = f"◼︎ {name} (not running; reason={status.reason})"
+    return style.stopped(text) if status.reason == "completed" else style.failed(text)
+
+
+def detail_lines(status: JobStatus, style: Style) -> list[str]:
+    """The indented facts ``job status`` prints below the status line."""
+    config = status.config
+    command = str(config.get("command") or "")
+    args = config.get("args")
+    if isinstance(args, list) and args:
+        command += f" (args: [{' '.join(str(a) for a in args)}])"
+    can_fail = "yes" if config.get("canFail") else "no"
+    rows = [
+        ("command", command),
+        ("working directory", str(config.get("workingDirectory") or NOT_SET)),
+        ("allowed to fail", f"{can_fail} (max restart attempts: {status.max_attempts})"),
+        ("stdout log file", str(config.get("stdout") or NOT_SET)),
+        ("stderr log file", str(config.get("stderr") or NOT_SET)),
+    ]
+    return [f"  {style.highlight(label + ':')} {value}" for label, value in rows]
