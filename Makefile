@@ -15,8 +15,7 @@ $(STAMP): pyproject.toml
 
 # Runs the bundled example stack in the foreground (Ctrl-C stops it cleanly).
 demo: $(STAMP)
-	cd examples/quickstart && exec ../../$(BIN)/mittnite up -c mittnite.d \
-		--api --api-listen-address "unix://$$PWD/run/mittnite.sock"
+	MITTNITE="$(abspath $(BIN))/mittnite" exec sh examples/quickstart/run-demo.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
