@@ -760,7 +760,14 @@ class _Printer:
         if self.sharp_v:
             go_syntax = getattr(value, "go_string_syntax", None)
             if go_syntax is None:
-                return False
+                method = t.method("GoString")
+                if method is None or isinstance(value, NilPointer):
+                    return False
+                registered = method
+
+                def go_syntax() -> Any:
+                    return registered(value)
+
             self._call_method(value, verb, "GoString", go_syntax, True)
             return True
         if verb not in "vsxXq" or not verb:

@@ -183,6 +183,11 @@ GO_TIME_VALUES = [
      "January Europe/Berlin", None),
     ('{{ (toDate "2006" "2021").UnixNano }} {{ (toDate "2006" "1").UnixNano }}',
      "1609455600000000000 -6795364578871345152", None),
+    # %#v calls the registered GoString method (recorded with TZ=Europe/Berlin)
+    ('{{ printf "%#v" (toDate "2006-01-02" "2021-07-04") }}|'
+     '{{ printf "%#v" (toDate "2006-01-02" "2021-07-04").UTC }}|{{ printf "%#v" (duration 5) }}',
+     'time.Date(2021, time.July, 4, 0, 0, 0, 0, time.Local)|'
+     'time.Date(2021, time.July, 3, 22, 0, 0, 0, time.UTC)|"0s"', None),
 ]  # fmt: skip
 
 
