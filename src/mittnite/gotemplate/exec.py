@@ -13,14 +13,13 @@ element); pipelines strip ``Iface`` as Go does after each command.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 from mittnite.gotemplate.builtins import BUILTINS, indirect_interface, printable_value, truth
 from mittnite.gotemplate.errors import TemplateExecError
 from mittnite.gotemplate.funcs import (
     ArgumentError,
-    FuncMap,
     GoFunc,
     can_be_nil,
     convert_result,
@@ -103,7 +102,7 @@ class _Common:
 
     __slots__ = ("funcs", "templates")
 
-    def __init__(self, funcs: FuncMap) -> None:
+    def __init__(self, funcs: Mapping[str, GoFunc]) -> None:
         self.funcs = funcs
         self.templates: dict[str, Template] = {}
 
@@ -160,13 +159,15 @@ class Template:
         return "".join(pieces)
 
 
-def parse(name: str, text: str, funcs: FuncMap | None = None) -> Template:
+def parse(name: str, text: str, funcs: Mapping[str, GoFunc] | None = None) -> Template:
     """Go's ``template.New(name).Funcs(funcs).Parse(text)``.
 
     ``funcs`` are added to (and override) the builtins; an unknown function is a parse
-    error. Raises ``TemplateParseError`` with Go's message.
+    error. Raises ``TemplateParseError`` with Go's message. The mapping is used as given,
+    not copied (Go copies it; nothing here mutates it), so a lazily loading map such as
+    ``sprig.FUNCS`` stays lazy.
     """
-    user_funcs = dict(funcs) if funcs else {}
+    user_funcs: Mapping[str, GoFunc] = {} if funcs is None else funcs
 
     def has_function(function: str) -> bool:
         return function in user_funcs or function in BUILTINS
@@ -186,7 +187,9 @@ def render(template: Template, data: Any) -> str:
     return template.render(data)
 
 
-def render_string(name: str, text: str, data: Any, funcs: FuncMap | None = None) -> str:
+def render_string(
+    name: str, text: str, data: Any, funcs: Mapping[str, GoFunc] | None = None
+) -> str:
     """Parse and render in one call (raises ``TemplateParseError``/``TemplateExecError``)."""
     return parse(name, text, funcs).render(data)
 

@@ -760,10 +760,9 @@ class _Printer:
         if self.sharp_v:
             go_syntax = getattr(value, "go_string_syntax", None)
             if go_syntax is None:
-                method = t.method("GoString")
-                if method is None or isinstance(value, NilPointer):
+                registered = t.method("GoString")
+                if registered is None or isinstance(value, NilPointer):
                     return False
-                registered = method
 
                 def go_syntax() -> Any:
                     return registered(value)
