@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import rss_kib
+
 ROOT = Path(__file__).resolve().parent.parent
 XMLRPC_BODY = (
     b"<?xml version='1.0'?><methodCall><methodName>supervisor.getProcessInfo</methodName>"
@@ -49,14 +51,6 @@ class UnixHTTPConnection(http.client.HTTPConnection):
     def connect(self) -> None:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.connect(self.path)
-
-
-def rss_kib(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def wait_for_socket(path: str, process: subprocess.Popen[bytes], timeout: float = 20) -> None:

@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import rss_kib
+
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "dist" / "mittnite"
 PIP_MITTNITE = Path(sys.executable).parent / "mittnite"
@@ -40,14 +42,6 @@ def median_start(argv: list[str], runs: int) -> float:
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
-
-
-def rss_kib(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def children(pid: int) -> list[int]:

@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import rss_kib
+
 ROOT = Path(__file__).resolve().parent.parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -49,14 +51,6 @@ def count_marked(tag: str) -> int:
         except OSError:
             continue
     return found
-
-
-def rss_kib(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def cpu_seconds(pid: int) -> float:

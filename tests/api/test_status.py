@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from mittnite.api.gojson import encode, rfc3339_nano
 from mittnite.api.status import encode_job_names, encode_status, status_document
 from mittnite.config.model import (
     JobConfig,
@@ -16,6 +15,7 @@ from mittnite.config.model import (
     Watch,
     WatchCommand,
 )
+from mittnite.gojson import encode, rfc3339_nano
 
 
 @pytest.fixture(autouse=True)

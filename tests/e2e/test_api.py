@@ -116,6 +116,33 @@ def test_keep_alive_and_connection_close(mittnite: Start, sock: str) -> None:
         wire.close()
 
 
+def test_head_and_malformed_requests_are_answered_as_go_does(mittnite: Start, sock: str) -> None:
+    up(mittnite, sock, {"a.hcl": WEB})
+    wire = Wire(sock)
+    try:
+        # the routes are GET-only (405 for HEAD, as gorilla/mux); an unknown path's 404
+        # has a body, of which HEAD gets the length only
+        wire.send(b"HEAD /nope HTTP/1.1\r\nHost: unix\r\n\r\n")
+        while b"\r\n\r\n" not in wire.buffer:
+            assert wire._fill()
+        head, _, rest = wire.buffer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 404 Not Found\r\n"), head
+        assert b"Content-Length: 19" in head
+        wire.buffer = rest
+        wire.send(go_get("/v1/jobs"))  # no body came after the HEAD answer: framing holds
+        assert wire.response()[1] == b'["web"]'
+    finally:
+        wire.close()
+    wire = Wire(sock)
+    try:
+        wire.send(b"GARBAGE\r\n\r\n")
+        head, body = wire.response()
+        assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n") and body == b"400 Bad Request"
+        assert wire.at_eof()
+    finally:
+        wire.close()
+
+
 def test_stop_start_restart(mittnite: Start, sock: str) -> None:
     run = up(mittnite, sock, {"a.hcl": WEB})
     wait_until(lambda: status(sock, "web").get("running") is True)

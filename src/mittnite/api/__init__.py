@@ -4,10 +4,9 @@ One module per concern, none of them imported unless ``--api`` is given:
 
 * :mod:`.address` - what ``--api-listen-address`` means (unix path or TCP address);
 * :mod:`.listener` - the listening socket (stale-socket handling, owner-only modes);
-* :mod:`.http` - one HTTP/1.1 connection framed by ``h11`` (keep-alive, upgrades);
 * :mod:`.websocket` - a server-side WebSocket framed by ``wsproto``;
 * :mod:`.routes` - which route a method and path name (pure);
-* :mod:`.gojson` / :mod:`.status` - byte-exact Go JSON of the status document (pure);
+* :mod:`.status` - the status document, byte-exact Go JSON by :mod:`mittnite.gojson` (pure);
 * :mod:`.registry` - the jobs as the API sees them, over the supervisor's ``JobSet``;
 * :mod:`.logs` - the lines of a job's output, from its files or its in-memory ring;
 * :mod:`.handlers` - what each route answers;

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 
-from .http import Response, Upgrade, error_response
+from ..runtime.httpserve import Response, Upgrade, error_response
 from .logs import parse_query, plan_for, stream_file, stream_ring
 from .registry import NotReady
 from .routes import Match, route, split_target
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
+    from ..runtime.httpserve import Request
     from ..runtime.inotify import WatchHub
-    from .http import Request
     from .registry import Job, JobRegistry
     from .websocket import WebSocket
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import os
 
+from ..runtime.httpserve import Policy, serve_connection
 from .address import parse_address
 from .handlers import Api
-from .http import serve_connection
 from .listener import open_listener, remove_socket_file
 from .registry import JobRegistry
 
@@ -24,6 +24,17 @@ if TYPE_CHECKING:
     from ..runtime.inotify import WatchHub
     from .address import ApiAddress
     from .registry import Jobs
+
+
+# The API ignores bodies but reads them before answering (up to 1 MiB), so a
+# malformed one is answered 400.
+POLICY = Policy(
+    idle_timeout=300.0,
+    request_timeout=30.0,
+    max_body=1024 * 1024,
+    body_first=True,
+    internal_error="internal error: ",
+)
 
 
 class RemoteNotAllowed(ValueError):
@@ -86,7 +97,7 @@ class ApiServer:
         assert task is not None
         self._connections.add(task)
         try:
-            await serve_connection(reader, writer, self.api.handle)
+            await serve_connection(reader, writer, self.api.handle, POLICY)
         finally:
             self._connections.discard(task)
 

@@ -16,7 +16,7 @@ or environment is masked, so the API can never hand out a probe credential.
 
 from __future__ import annotations
 
-from .gojson import encode, rfc3339_nano
+from ..gojson import encode, rfc3339_nano
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -24,11 +24,11 @@ from wsproto.connection import Connection, ConnectionState, ConnectionType
 from wsproto.events import BytesMessage, CloseConnection, Ping, TextMessage
 from wsproto.utilities import generate_accept_token
 
-from .http import REASONS, Response, error_response
+from ..runtime.httpserve import REASONS, Response, error_response
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .http import Request
+    from ..runtime.httpserve import Request
 
 CLOSE_WAIT = 1.0  # how long to wait for the client's answer to our close frame
 READ_SIZE = 65536

@@ -328,3 +328,40 @@ def execute(root: Command, argv: Sequence[str], out: TextIO | None = None) -> in
         stdout.write(help_text(command))
         return 0
     return command.run(invocation)
+
+
+def help_command(root: Command) -> Command:
+    """Cobra's ``help [command]`` for ``root``'s program, as both binaries have it."""
+    return Command(
+        "help",
+        short="Help about any command",
+        long="Help provides help for any command in the application.\n"
+        f"Simply type {root.name} help [path to command] for full details.",
+        usage_args="[command]",
+        run=lambda invocation: _run_help(root, invocation),
+    )
+
+
+def _run_help(root: Command, invocation: Invocation) -> int:
+    """Cobra answers an unknown topic with the root's help, on stdout, and exit status 0."""
+    target = root
+    for name in invocation.args:
+        found = target.find(name)
+        if found is None:
+            sys.stderr.write(f'Unknown help topic "{name}"\n')
+            sys.stdout.write(help_text(root))
+            return 0
+        target = found
+    sys.stdout.write(help_text(target))
+    return 0
+
+
+def run_main(root: Command, argv: Sequence[str] | None) -> int:
+    """A console script's entry point: without ``argv``, ``sys.argv`` in and ``sys.exit`` out.
+
+    Tests pass ``argv`` and get the exit status back instead of ``SystemExit``.
+    """
+    status = execute(root, list(sys.argv[1:] if argv is None else argv))
+    if argv is None:
+        sys.exit(status)
+    return status

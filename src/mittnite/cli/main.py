@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .framework import Command, Flag, Invocation, execute
+from .framework import Command, Flag, Invocation, help_command, run_main
 
 DEFAULT_CONFIG_DIR = "/etc/mittnite.d"
 DEFAULT_API_ADDRESS = "unix:///var/run/mittnite.sock"
@@ -160,37 +160,10 @@ def build_root() -> Command:
         flags=[Flag("json", "bool", "print the effective configuration as JSON")],
         run=_run_validate,
     )
-    help_command = Command(
-        "help",
-        short="Help about any command",
-        long="Help provides help for any command in the application.\n"
-        "Simply type mittnite help [path to command] for full details.",
-        usage_args="[command]",
-        run=lambda inv: _help(root, inv),
-    )
-    root.add(help_command, renderfiles, up, validate, version)
+    root.add(help_command(root), renderfiles, up, validate, version)
     return root
-
-
-def _help(root: Command, invocation: Invocation) -> int:
-    from .framework import help_text
-
-    target = root
-    for name in invocation.args:
-        found = target.find(name)
-        if found is None:
-            sys.stderr.write(f'Unknown help topic "{name}"\n')
-            sys.stdout.write(help_text(root))
-            return 0
-        target = found
-    sys.stdout.write(help_text(target))
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mittnite`` console script."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    status = execute(build_root(), args)
-    if argv is None:
-        sys.exit(status)
-    return status
+    return run_main(build_root(), argv)

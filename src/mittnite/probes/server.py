@@ -25,21 +25,33 @@ import os
 import socket
 from urllib.parse import unquote, urlsplit
 
+from ..gojson import encode
 from ..logs.logger import get_logger
-from .httpserver import Reply, serve_connection, text_reply
-from .status import STATUS_TIMEOUT, all_ok, collect, go_json, status_body
+from ..runtime.httpserve import Policy, Response, error_response, serve_connection, text_response
+from .status import STATUS_TIMEOUT, all_ok, collect, status_body
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
     from ..logs.logger import Logger
+    from ..runtime.httpserve import Request
     from .base import Probe
 
     Readiness = Callable[[], Sequence[str]]
 
 DEFAULT_PORT = 9102
 _NO_IPV6 = (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.EPROTONOSUPPORT)
+# Tighter limits than the API's: nothing legitimate sends a probe server slow or
+# large requests. The body is drained after answering, at most what Go's server
+# drains of an unread body; HEAD and malformed requests are answered as Go does.
+POLICY = Policy(
+    idle_timeout=60.0,
+    request_timeout=10.0,
+    max_body=256 * 1024,
+    body_first=False,
+    internal_error="500 Internal Server Error: ",
+)
 
 
 class ListenError(Exception):
@@ -112,35 +124,35 @@ class ProbeServer:
         if task is not None:
             self._connections.add(task)
         try:
-            await serve_connection(reader, writer, self._handle)
+            await serve_connection(reader, writer, self._handle, POLICY)
         finally:
             if task is not None:
                 self._connections.discard(task)
 
-    async def _handle(self, method: str, target: str) -> Reply:
-        path, query = _split_target(target)
+    async def _handle(self, request: Request) -> Response:
+        path, query = _split_target(request.target)
         if path is None:
-            return text_reply(400, "400 Bad Request")
+            return text_response(400, "400 Bad Request")  # no newline, unlike http.Error
         cleaned = clean_path(path)
         if cleaned != path:
             location = cleaned + (f"?{query}" if query else "")
-            return Reply(301, headers={"Location": location})
+            return Response(301, headers={"Location": location})
         if path == "/status":
             results = await collect(self.probes, timeout=self._status_timeout, logger=self._logger)
-            return Reply(
+            return Response(
                 200 if all_ok(results) else 503,
                 status_body(results),
                 {"Content-Type": "application/json"},
             )
         if path == "/healthz":
-            return Reply(200, b"ok\n", {"Content-Type": "text/plain; charset=utf-8"})
+            return Response(200, b"ok\n", {"Content-Type": "text/plain; charset=utf-8"})
         if path == "/readyz":
             missing = list(self._readiness())
-            body = go_json({"missing": missing, "ready": not missing}) + "\n"
-            return Reply(
+            body = encode({"missing": missing, "ready": not missing}, sort_keys=True) + "\n"
+            return Response(
                 503 if missing else 200, body.encode("utf-8"), {"Content-Type": "application/json"}
             )
-        return text_reply(404, "404 page not found\n")
+        return error_response(404, "404 page not found")
 
     def _wait_probes_missing(self) -> list[str]:
         """Default readiness: every ``wait = true`` probe's last attempt succeeded."""

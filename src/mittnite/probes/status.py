@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 
+from ..gojson import encode
 from ..logs.logger import get_logger
 
 TYPE_CHECKING = False
@@ -26,14 +27,6 @@ if TYPE_CHECKING:
 
 STATUS_TIMEOUT = 1.0
 TIMED_OUT = "timed out"
-
-_GO_ESCAPES = {
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
 
 
 async def collect(
@@ -74,34 +67,8 @@ def status_body(results: Mapping[str, str | None]) -> bytes:
         if error:
             entry["message"] = error
         probes[name] = entry
-    return (go_json({"probes": probes}) + "\n").encode("utf-8")
+    return (encode({"probes": probes}, sort_keys=True) + "\n").encode("utf-8")
 
 
 def all_ok(results: Mapping[str, str | None]) -> bool:
     return all(error is None for error in results.values())
-
-
-def go_json(value: object) -> str:
-    """Compact JSON with sorted keys, escaped like Go's ``encoding/json``."""
-    import json  # only when a request asks for JSON
-
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    text = _valid_utf8(text)
-    for char, escape in _GO_ESCAPES.items():
-        if char in text:
-            text = text.replace(char, escape)
-    return text
-
-
-def _valid_utf8(text: str) -> str:
-    """Replace what cannot be UTF-8 (lone surrogates) by U+FFFD, as Go does."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        errors = "surrogateescape" if _only_escapes(text) else "surrogatepass"
-        return text.encode("utf-8", errors).decode("utf-8", "replace")
-    return text
-
-
-def _only_escapes(text: str) -> bool:
-    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in text)

@@ -13,6 +13,7 @@ jobs or configuration. Modules, one job each:
 * ``pipes``       reading a child's output line by line
 * ``inotify``     file-change notifications for watches (with a polling fallback)
 * ``deferred_ssl`` keeping OpenSSL out of an idle init
+* ``httpserve``   one HTTP/1.1 server connection, Go's answers (probe server, control API)
 """
 
 from __future__ import annotations

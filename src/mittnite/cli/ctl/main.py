@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from ..framework import Command, Flag, Invocation, execute, help_text, usage_text
+from ..framework import Command, Flag, Invocation, help_command, run_main, usage_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -242,15 +242,7 @@ def build_root() -> Command:
         interspersed=False,
         hidden=True,
     )
-    help_command = Command(
-        "help",
-        short="Help about any command",
-        long="Help provides help for any command in the application.\n"
-        "Simply type mittnitectl help [path to command] for full details.",
-        usage_args="[command]",
-        run=lambda inv: _help(root, inv),
-    )
-    root.add(completion, help_command, job, version, complete)
+    root.add(completion, help_command(root), job, version, complete)
     return root
 
 
@@ -260,23 +252,6 @@ def _complete(root: Command, invocation: Invocation) -> int:
     return complete(root, invocation.args)
 
 
-def _help(root: Command, invocation: Invocation) -> int:
-    target = root
-    for name in invocation.args:
-        found = target.find(name)
-        if found is None:
-            sys.stderr.write(f'Unknown help topic "{name}"\n')
-            sys.stdout.write(help_text(root))
-            return 0
-        target = found
-    sys.stdout.write(help_text(target))
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mittnitectl`` console script."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    status = execute(build_root(), args)
-    if argv is None:
-        sys.exit(status)
-    return status
+    return run_main(build_root(), argv)

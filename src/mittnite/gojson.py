@@ -1,15 +1,19 @@
 """JSON and timestamps exactly as Go's ``encoding/json`` and ``time`` print them.
 
 Clients written against the original compare bytes (scripts with ``grep``,
-golden files), so the status document keeps Go's key order (struct field
-order, not sorted), compact separators, Go's HTML-safe escaping of ``<``,
-``>`` and ``&`` (``\\u003c``...) and of U+2028/U+2029, and replaces invalid
-UTF-8 by U+FFFD as Go does. Pure functions, no I/O.
+golden files), so documents keep Go's key order, compact separators, Go's
+HTML-safe escaping of ``<``, ``>`` and ``&`` (``\\u003c``...) and of
+U+2028/U+2029, and replace invalid UTF-8 by U+FFFD as Go does. Go's key order
+depends on what was encoded: a struct's fields come in declaration order (the
+control API's status document: insertion order here), a map's keys sorted
+(the probe server's documents: ``sort_keys=True``). Pure functions, no I/O.
+
+``json`` is imported on the first :func:`encode`, not with this module: the
+probe server imports it at start-up and may never be asked for JSON.
 """
 
 from __future__ import annotations
 
-import json
 import time
 
 _GO_ESCAPES = (
@@ -23,9 +27,11 @@ _GO_ESCAPES = (
 ZERO_TIME = "0001-01-01T00:00:00Z"
 
 
-def encode(value: object) -> str:
-    """Compact JSON in insertion order, escaped like Go's ``json.Marshal``."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def encode(value: object, *, sort_keys: bool = False) -> str:
+    """Compact JSON escaped like Go's ``json.Marshal``; keys sorted for a Go map."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
     text = _valid_utf8(text)
     for char, escape in _GO_ESCAPES:
         if char in text:

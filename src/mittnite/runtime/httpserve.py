@@ -1,17 +1,24 @@
 """One HTTP/1.1 server connection on asyncio streams, framed by ``h11``.
 
-It reads whole requests (bodies are read and dropped: the API ignores them,
-and the connection stays reusable), asks the handler for a :class:`Response`
-or an :class:`Upgrade`, and writes the answer the way Go's ``net/http`` does:
-the handler's headers sorted by name, then ``Date`` and ``Content-Length``
-(``Connection: close`` last when the connection ends). Keep-alive,
-pipelining, ``Connection: close`` and HTTP/1.0 are h11's business. An upgrade
-answers ``101 Switching Protocols`` and hands the raw streams, plus any bytes
-already read past the request, to the upgrade's runner.
+Shared by the probe status server and the control API, which both answer
+the way Go's ``net/http`` does, so that clients and scripts written against
+the original see the same bytes: the handler's headers sorted by name, then
+``Date`` and ``Content-Length`` (h11 adds ``Connection: close`` last when the
+connection ends), Go's plain-text error bodies, and Go's answer to a
+malformed request. Keep-alive, pipelining, ``Connection: close`` and
+HTTP/1.0 are h11's business. An :class:`Upgrade` answers ``101 Switching
+Protocols`` and hands the raw streams, plus any bytes already read past the
+request, to the upgrade's runner.
 
-Timeouts keep an idle or slow client from holding a connection forever; a
-handler error answers 500 instead of dropping the client (the original's
-handler panics closed the connection without an answer).
+Each connection is its own task, so a slow client only ever delays itself;
+idle and per-request time limits make sure it cannot hold the connection
+forever either. A handler error answers 500 instead of dropping the client.
+
+Where the two servers were written to behave differently, a
+:class:`Policy` says which way; see its attributes.
+
+``h11`` is imported on the first connection, not with this module: an init
+whose probe server nobody asks pays nothing for it.
 """
 
 from __future__ import annotations
@@ -20,18 +27,15 @@ import asyncio
 import contextlib
 import time
 
-import h11
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
 
+    import h11
+
     Handler = Callable[["Request"], Awaitable["Response | Upgrade"]]
     Runner = Callable[[asyncio.StreamReader, asyncio.StreamWriter, bytes], Awaitable[None]]
 
-IDLE_TIMEOUT = 300.0
-REQUEST_TIMEOUT = 30.0
-MAX_BODY = 1024 * 1024
 READ_SIZE = 65536
 
 REASONS = {
@@ -49,6 +53,52 @@ REASONS = {
 }
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff"}
+
+
+class Policy:
+    """How one server treats its connections.
+
+    ``idle_timeout`` bounds the wait for a request's head, ``request_timeout``
+    reading its body and writing the answer. ``max_body`` is how much body is
+    read and dropped (handlers never see bodies); a longer one ends the
+    connection.
+
+    The rest keeps each server's own answers byte for byte:
+
+    * ``body_first``: read the whole body before calling the handler (the
+      API: a malformed body is answered ``400``, an over-long one closes the
+      connection unanswered) rather than answering first and draining the body
+      afterwards, as Go's server does (the probe server);
+    * ``internal_error``: the start of the 500 body when a handler raises
+      (the exception's type name and a newline follow).
+
+    Both servers answer a malformed request with ``400 Bad Request`` and ``HEAD``
+    with the headers of the ``GET`` answer and no body, as Go's server does.
+    """
+
+    __slots__ = (
+        "body_first",
+        "idle_timeout",
+        "internal_error",
+        "max_body",
+        "request_timeout",
+    )
+
+    def __init__(
+        self,
+        *,
+        idle_timeout: float,
+        request_timeout: float,
+        max_body: int,
+        body_first: bool,
+        internal_error: str,
+    ) -> None:
+        self.idle_timeout = idle_timeout
+        self.request_timeout = request_timeout
+        self.max_body = max_body
+        self.body_first = body_first
+        self.internal_error = internal_error
 
 
 class Request:
@@ -85,11 +135,16 @@ class Upgrade:
         self.run = run
 
 
+def text_response(status: int, text: str, extra: dict[str, str] | None = None) -> Response:
+    """``text`` as the body, with the headers of Go's ``http.Error``."""
+    headers = dict(_PLAIN_TEXT)
+    headers.update(extra or {})
+    return Response(status, text.encode("utf-8"), headers)
+
+
 def error_response(status: int, message: str, extra: dict[str, str] | None = None) -> Response:
     """What Go's ``http.Error`` writes: the message plus a newline, as plain text."""
-    headers = {"Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff"}
-    headers.update(extra or {})
-    return Response(status, (message + "\n").encode("utf-8"), headers)
+    return text_response(status, message + "\n", extra)
 
 
 def http_date(now: float | None = None) -> str:
@@ -117,23 +172,24 @@ async def serve_connection(
     reader: asyncio.StreamReader,
     writer: asyncio.StreamWriter,
     handle: Handler,
-    *,
-    idle_timeout: float = IDLE_TIMEOUT,
-    request_timeout: float = REQUEST_TIMEOUT,
+    policy: Policy,
 ) -> None:
     """Serve requests on one connection until it closes; never raises but cancellation."""
+    import h11  # on first use: an idle server pays nothing for it
+
     connection = h11.Connection(our_role=h11.SERVER)
     try:
         while True:
             try:
-                async with asyncio.timeout(idle_timeout):
+                async with asyncio.timeout(policy.idle_timeout):
                     event = await _next_event(connection, reader)
                 if not isinstance(event, h11.Request):
                     return  # the client closed the connection between requests
-                async with asyncio.timeout(request_timeout):
-                    await _read_body(connection, reader)
+                if policy.body_first:
+                    async with asyncio.timeout(policy.request_timeout):
+                        await _drain_body(connection, reader, policy.max_body)
             except h11.RemoteProtocolError as error:
-                await _send_bad_request(connection, writer, error.error_status_hint)
+                await _send_error(connection, writer, error.error_status_hint, policy)
                 return
             request = Request(
                 event.method.decode("ascii", "replace"),
@@ -143,15 +199,18 @@ async def serve_connection(
             try:
                 answer = await handle(request)
             except Exception as error:  # a handler bug must not leave the client hanging
-                answer = error_response(500, f"internal error: {type(error).__name__}")
+                answer = error_response(500, policy.internal_error + type(error).__name__)
             if isinstance(answer, Upgrade):
                 switching = h11.MIGHT_SWITCH_PROTOCOL  # type: ignore[attr-defined]
                 if connection.their_state is switching:
                     await _switch(connection, writer, answer, reader)
                     return
                 answer = error_response(400, "Bad Request")
-            async with asyncio.timeout(request_timeout):
-                await _send(connection, writer, answer)
+            head_only = request.method == "HEAD"
+            async with asyncio.timeout(policy.request_timeout):
+                await _send(connection, writer, answer, head_only=head_only)
+                # a body not read yet is drained now, so the connection can be reused
+                await _drain_body(connection, reader, policy.max_body)
             if connection.our_state is not h11.DONE or connection.their_state is not h11.DONE:
                 return
             connection.start_next_cycle()
@@ -174,6 +233,8 @@ def _headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
 
 
 async def _next_event(connection: h11.Connection, reader: asyncio.StreamReader) -> object:
+    import h11
+
     while True:
         event = connection.next_event()
         if event is not h11.NEED_DATA:
@@ -181,31 +242,33 @@ async def _next_event(connection: h11.Connection, reader: asyncio.StreamReader) 
         connection.receive_data(await reader.read(READ_SIZE))
 
 
-async def _read_body(connection: h11.Connection, reader: asyncio.StreamReader) -> None:
-    """Read and drop the request body (bounded), up to the end of the request."""
+async def _drain_body(connection: h11.Connection, reader: asyncio.StreamReader, limit: int) -> None:
+    """Read and drop what is left of the request body, at most ``limit`` bytes of it."""
+    import h11
+
     received = 0
-    while True:
+    while connection.their_state is h11.SEND_BODY:
         event = await _next_event(connection, reader)
         if isinstance(event, h11.Data):
             received += len(event.data)
-            if received > MAX_BODY:
+            if received > limit:
                 raise _Closed
-        elif isinstance(event, h11.EndOfMessage):
-            return
         elif isinstance(event, h11.ConnectionClosed):
             raise _Closed
 
 
 async def _send(
-    connection: h11.Connection, writer: asyncio.StreamWriter, response: Response
+    connection: h11.Connection, writer: asyncio.StreamWriter, response: Response, *, head_only: bool
 ) -> None:
+    import h11
+
     head = h11.Response(
         status_code=response.status,
         headers=response_head(response),
         reason=REASONS.get(response.status, ""),
     )
     chunks = [connection.send(head) or b""]
-    if response.body:
+    if response.body and not head_only:
         chunks.append(connection.send(h11.Data(data=response.body)) or b"")
     chunks.append(connection.send(h11.EndOfMessage()) or b"")
     writer.write(b"".join(chunks))
@@ -218,6 +281,8 @@ async def _switch(
     upgrade: Upgrade,
     reader: asyncio.StreamReader,
 ) -> None:
+    import h11
+
     head = h11.InformationalResponse(status_code=101, headers=upgrade.headers, reason=REASONS[101])
     writer.write(connection.send(head) or b"")
     await writer.drain()
@@ -225,10 +290,12 @@ async def _switch(
     await upgrade.run(reader, writer, bytes(trailing))
 
 
-async def _send_bad_request(
-    connection: h11.Connection, writer: asyncio.StreamWriter, status: int
+async def _send_error(
+    connection: h11.Connection, writer: asyncio.StreamWriter, status: int, policy: Policy
 ) -> None:
-    """Answer a malformed request as Go does, if an answer is still possible."""
+    """Answer a malformed request as Go's server does, if an answer is still possible."""
+    import h11
+
     if connection.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
         return
     status = status if status in REASONS else 400
@@ -238,13 +305,13 @@ async def _send_bad_request(
         ("Connection", "close"),
         ("Content-Length", str(len(body))),
     ]
+    reason = REASONS[status]
     try:
-        data = connection.send(h11.Response(status_code=status, headers=headers))
+        data = connection.send(h11.Response(status_code=status, headers=headers, reason=reason))
         data = (data or b"") + (connection.send(h11.Data(data=body)) or b"")
         data += connection.send(h11.EndOfMessage()) or b""
     except h11.LocalProtocolError:
         return
-    with contextlib.suppress(OSError, TimeoutError):
-        async with asyncio.timeout(REQUEST_TIMEOUT):
-            writer.write(data)
-            await writer.drain()
+    async with asyncio.timeout(policy.request_timeout):
+        writer.write(data)
+        await writer.drain()
