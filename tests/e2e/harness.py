@@ -103,7 +103,17 @@ class Mittnite:
             ) from None
 
     def kill(self) -> None:
-        """Kill mittnite and everything it started (test cleanup)."""
+        """Stop mittnite and everything it started (test cleanup).
+
+        Jobs run in process groups of their own, so killing mittnite's group would
+        leave them behind: ask mittnite to shut down first (it stops its jobs), and
+        kill only what is left after a grace period.
+        """
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, AssertionError):
+                self.signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(15)
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
