@@ -486,7 +486,7 @@ class _TreeParser:
 # --- literals (Go's strconv) ---------------------------------------------------------------
 
 
-def _underscore_ok(text: str) -> bool:
+def underscore_ok(text: str) -> bool:
     """strconv's underscoreOK: ``_`` only between digits (or after a base prefix)."""
     saw = "^"
     index = 0
@@ -547,7 +547,7 @@ def parse_uint(text: str) -> int:
         value = value * base + digit
         if value > _MAX_UINT64:
             raise _Syntax("value out of range")
-    if underscores and not _underscore_ok(text):
+    if underscores and not underscore_ok(text):
         raise _Syntax("invalid syntax")
     return value
 
@@ -610,7 +610,7 @@ def _valid_float_syntax(text: str) -> tuple[bool, bool]:
             index += 1
     elif is_hex:
         return False, is_hex
-    if underscores and not _underscore_ok(text[:index]):
+    if underscores and not underscore_ok(text[:index]):
         return False, is_hex
     return index == length, is_hex
 

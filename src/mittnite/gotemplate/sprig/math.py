@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from mittnite.gotemplate.errors import GoPanic
 from mittnite.gotemplate.funcs import FuncMap, gofunc
+from mittnite.gotemplate.parser import underscore_ok
 from mittnite.gotemplate.values import go_type_name
 
 if TYPE_CHECKING:
@@ -55,33 +56,6 @@ class NumError(ValueError):
 
 def _lower(char: str) -> str:
     return char.lower() if char.isascii() else char
-
-
-def underscore_ok(text: str) -> bool:
-    """Whether Go accepts the ``_`` digit separators in a number literal ``text``."""
-    saw = "^"
-    i = 0
-    if text[:1] in ("+", "-") and text:
-        text = text[1:]
-    hexadecimal = False
-    if len(text) >= 2 and text[0] == "0" and _lower(text[1]) in ("b", "o", "x"):
-        i = 2
-        saw = "0"
-        hexadecimal = _lower(text[1]) == "x"
-    while i < len(text):
-        char = text[i]
-        if "0" <= char <= "9" or (hexadecimal and "a" <= _lower(char) <= "f"):
-            saw = "0"
-        elif char == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        else:
-            if saw == "_":
-                return False
-            saw = "!"
-        i += 1
-    return saw != "_"
 
 
 def parse_uint(text: str, base: int = 10, bits: int = 64) -> int:
