@@ -1,6 +1,6 @@
 """Go-compatible formats of the probes: URL paths and the /status JSON encoding.
 
-Durations are Go's ``time.ParseDuration`` from :mod:`mittnite.gotemplate.gotime`,
+Durations are Go's ``time.ParseDuration`` from :mod:`mittnite.golang.gotime`,
 tested there against Go.
 """
 

@@ -6,7 +6,7 @@ from .framework import Invocation
 
 
 def _seconds(text: str) -> float:
-    from ..gotemplate.gotime import parse_duration
+    from ..golang.gotime import parse_duration
 
     return parse_duration(text) / 1e9
 

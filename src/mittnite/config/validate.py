@@ -57,7 +57,7 @@ def parse_signal(text: str) -> int:
 
 def duration_error(text: str) -> str | None:
     """Why ``text`` is not a Go duration, or ``None`` if it is one."""
-    from ..gotemplate.gotime import parse_duration
+    from ..golang.gotime import parse_duration
 
     try:
         parse_duration(text)

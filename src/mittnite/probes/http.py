@@ -21,7 +21,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import h11
 
-from ..gotemplate.gotime import parse_duration
+from ..golang.gotime import parse_duration
 from .base import BrokenChecker, Checker, ProbeError
 from .connect import can_connect, open_tcp
 from .resolve import hostname_or_local, join_host_port, parse_port, resolve_env

@@ -29,7 +29,7 @@ class BootFailure(Exception):
 
 async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None:
     """Run one boot job; returns ``None`` on success or the reason it failed."""
-    from ..gotemplate.gotime import parse_duration
+    from ..golang.gotime import parse_duration
 
     log = context.logger.with_fields(**{"job.name": config.name})
     timeout_ns = parse_duration(config.effective_timeout)

@@ -58,7 +58,7 @@ def parse_stop_timeout(text: str, default: float) -> float:
     """The configured ``stopTimeout`` in seconds (validated at load time)."""
     if not text:
         return default
-    from ..gotemplate.gotime import parse_duration
+    from ..golang.gotime import parse_duration
 
     return parse_duration(text) / 1e9
 

@@ -119,7 +119,7 @@ def listener_specs(listeners: Sequence[Listener] | None) -> list[ListenerSpec]:
 
 def go_duration_text(seconds: float) -> str:
     """A timeout as Go prints a ``time.Duration`` (``5s``, ``1m30s``, ``300ms``)."""
-    from ..gotemplate.gotime_duration import format_duration
+    from ..golang.gotime_duration import format_duration
 
     return format_duration(round(seconds * 1e9))
 
@@ -260,7 +260,7 @@ class LazyJob:
         ring: LogRing | None = None,
     ) -> LazyJob:
         """Build from a ``job`` block with ``lazy``; durations are Go durations."""
-        from ..gotemplate.gotime_duration import format_duration, parse_duration
+        from ..golang.gotime_duration import format_duration, parse_duration
 
         laziness = config.laziness
         spin_up = DEFAULT_SPIN_UP * 1e9

@@ -21,7 +21,7 @@ def timestamp_factory(logger: Logger) -> Callable[[str, str], Callable[[], str]]
     """A factory building, per job run, a function that formats "now"."""
 
     def make(name: str, custom: str) -> Callable[[], str]:
-        from ..gotemplate.gotime import RFC3339, compile_layout, local_location, named_layout
+        from ..golang.gotime import RFC3339, compile_layout, local_location, named_layout
 
         if custom:
             logger.info(f"using custom timestamp layout '{custom}'")

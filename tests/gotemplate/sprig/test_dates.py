@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from mittnite.gotemplate.gotime import reload_local
+from mittnite.golang.gotime import reload_local
 
 from .cases import check, load, render
 

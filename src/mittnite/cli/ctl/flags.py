@@ -14,8 +14,8 @@ DEFAULT_WAIT_FOR = "5s"
 
 def wait_seconds(text: str) -> float:
     """``--wait-for`` in seconds; a bad value is pflag's error text."""
-    from ...gotemplate.gotime_duration import parse_duration
-    from ...gotemplate.gotime_errors import DurationError
+    from ...golang.gotime_duration import parse_duration
+    from ...golang.gotime_errors import DurationError
 
     try:
         nanoseconds = int(parse_duration(text))

@@ -1,6 +1,6 @@
 """Go's ``time`` types as template values: registration and template-callable methods.
 
-The values themselves are the classes of :mod:`mittnite.gotemplate.gotime` (``GoTime``,
+The values themselves are the classes of :mod:`mittnite.golang.gotime` (``GoTime``,
 ``Duration``, ``Month``, ``Weekday``, ``Location``), which name their Go type in a
 ``go_type`` attribute. Importing this module (the ``dates`` family does) registers those
 classes as the Python classes of their Go types, so template constants convert to them
@@ -17,9 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mittnite.gotemplate.errors import GoError, GoPanic
-from mittnite.gotemplate.funcs import GoFunc
-from mittnite.gotemplate.gotime import (
+from mittnite.golang.gotime import (
     UTC,
     Duration,
     GoTime,
@@ -28,6 +26,8 @@ from mittnite.gotemplate.gotime import (
     Weekday,
     local_location,
 )
+from mittnite.gotemplate.errors import GoError, GoPanic
+from mittnite.gotemplate.funcs import GoFunc
 from mittnite.gotemplate.values import NilPointer, add_methods, define_type
 
 __all__ = ["DURATION", "LOCATION", "MONTH", "TIME", "WEEKDAY", "go_syntax"]

@@ -1,6 +1,6 @@
 """sprig's date functions (``now``, ``date``, ``toDate``, ``dateModify``, ``duration``, ...).
 
-The clock work is done by :mod:`mittnite.gotemplate.gotime` (Go's ``time`` package in
+The clock work is done by :mod:`mittnite.golang.gotime` (Go's ``time`` package in
 Python); its classes are the template values of Go's ``time.Time``, ``time.Duration``,
 ``time.Month``, ``time.Weekday`` and ``*time.Location``. Their registration and the methods
 templates call on them (``(now).Year``, ``.Format "2006"``, ``.UTC``, ``.Sub``, ...) live in
@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mittnite.gotemplate.errors import GoError
-from mittnite.gotemplate.funcs import FuncMap, gofunc
-from mittnite.gotemplate.gotime import (
+from mittnite.golang.gotime import (
     SECOND,
     UTC,
     Duration,
@@ -34,6 +32,8 @@ from mittnite.gotemplate.gotime import (
     parse_in_location,
     since,
 )
+from mittnite.gotemplate.errors import GoError
+from mittnite.gotemplate.funcs import FuncMap, gofunc
 from mittnite.gotemplate.sprig._dates_types import TIME  # also registers the time types
 from mittnite.gotemplate.values import Int32, Int64
 

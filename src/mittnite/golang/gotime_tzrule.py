@@ -10,7 +10,7 @@ print the same abbreviation and offset as the original.
 
 from __future__ import annotations
 
-from mittnite.gotemplate.gotime_calendar import (
+from mittnite.golang.gotime_calendar import (
     DAYS_BEFORE_MONTH,
     SECONDS_PER_DAY,
     civil_from_days,

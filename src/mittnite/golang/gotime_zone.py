@@ -20,8 +20,8 @@ import errno
 import os
 from bisect import bisect_right
 
-from mittnite.gotemplate.gotime_errors import LocationError
-from mittnite.gotemplate.gotime_tzrule import parse_posix_rule
+from mittnite.golang.gotime_errors import LocationError
+from mittnite.golang.gotime_tzrule import parse_posix_rule
 
 __all__ = [
     "UTC",

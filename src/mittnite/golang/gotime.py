@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import time
 
-from mittnite.gotemplate.gotime_calendar import (
+from mittnite.golang.gotime_calendar import (
     LONG_DAY_NAMES,
     LONG_MONTH_NAMES,
     NANOS_PER_SECOND,
     days_from_civil,
     wall_seconds,
 )
-from mittnite.gotemplate.gotime_duration import (
+from mittnite.golang.gotime_duration import (
     HOUR,
     MAX_DURATION,
     MICROSECOND,
@@ -34,15 +34,15 @@ from mittnite.gotemplate.gotime_duration import (
     format_duration,
     parse_duration,
 )
-from mittnite.gotemplate.gotime_errors import DurationError, LocationError, ParseError
-from mittnite.gotemplate.gotime_format import (
+from mittnite.golang.gotime_errors import DurationError, LocationError, ParseError
+from mittnite.golang.gotime_format import (
     CompiledLayout,
     WallFields,
     compile_layout,
     fields_at,
     format_now,
 )
-from mittnite.gotemplate.gotime_layout import (
+from mittnite.golang.gotime_layout import (
     ANSIC,
     DATE_ONLY,
     DATE_TIME,
@@ -65,7 +65,7 @@ from mittnite.gotemplate.gotime_layout import (
     UNIX_DATE,
     named_layout,
 )
-from mittnite.gotemplate.gotime_zone import (
+from mittnite.golang.gotime_zone import (
     UTC,
     Location,
     fixed_zone,
@@ -451,7 +451,7 @@ def format(moment: GoTime, layout: str) -> str:
 
 def parse(layout: str, value: str) -> GoTime:
     """Go's ``time.Parse``: zone-less values are UTC; offsets are matched against Local."""
-    from mittnite.gotemplate.gotime_parse import parse_instant
+    from mittnite.golang.gotime_parse import parse_instant
 
     unix_nanos, location = parse_instant(layout, value, UTC, local_location())
     return GoTime(unix_nanos, location)
@@ -459,7 +459,7 @@ def parse(layout: str, value: str) -> GoTime:
 
 def parse_in_location(layout: str, value: str, location: Location) -> GoTime:
     """Go's ``time.ParseInLocation``: zone-less values and zone lookups use ``location``."""
-    from mittnite.gotemplate.gotime_parse import parse_instant
+    from mittnite.golang.gotime_parse import parse_instant
 
     unix_nanos, found = parse_instant(layout, value, location, location)
     return GoTime(unix_nanos, found)

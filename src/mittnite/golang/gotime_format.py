@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from mittnite.gotemplate.gotime_calendar import (
+from mittnite.golang.gotime_calendar import (
     LONG_DAY_NAMES,
     LONG_MONTH_NAMES,
     NANOS_PER_SECOND,
@@ -22,8 +22,8 @@ from mittnite.gotemplate.gotime_calendar import (
     weekday_from_days,
     year_day,
 )
-from mittnite.gotemplate.gotime_layout import LayoutElement, Std, split_layout
-from mittnite.gotemplate.gotime_zone import Location, local_location
+from mittnite.golang.gotime_layout import LayoutElement, Std, split_layout
+from mittnite.golang.gotime_zone import Location, local_location
 
 __all__ = [
     "CompiledLayout",

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from mittnite.gotemplate import gotime
+from mittnite.golang import gotime
 
 DATA = Path(__file__).parent / "data"
 PARSE_DATA = json.loads((DATA / "gotime_parse.json").read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ error texts.
 
 from __future__ import annotations
 
-from mittnite.gotemplate.gotime_calendar import (
+from mittnite.golang.gotime_calendar import (
     DAYS_BEFORE_MONTH,
     LONG_DAY_NAMES,
     LONG_MONTH_NAMES,
@@ -20,9 +20,9 @@ from mittnite.gotemplate.gotime_calendar import (
     leading_uint,
     wall_seconds,
 )
-from mittnite.gotemplate.gotime_errors import ParseError, go_quote
-from mittnite.gotemplate.gotime_layout import LayoutElement, Std, split_layout
-from mittnite.gotemplate.gotime_zone import UTC, Location, fixed_zone
+from mittnite.golang.gotime_errors import ParseError, go_quote
+from mittnite.golang.gotime_layout import LayoutElement, Std, split_layout
+from mittnite.golang.gotime_zone import UTC, Location, fixed_zone
 
 __all__ = ["parse_instant"]
 

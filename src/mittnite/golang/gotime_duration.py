@@ -7,8 +7,8 @@ character: ``1h0m0s``, ``1.5s``, ``1µs``, the error texts, and the 64-bit limit
 
 from __future__ import annotations
 
-from mittnite.gotemplate.gotime_calendar import go_div, go_rem, leading_uint
-from mittnite.gotemplate.gotime_errors import DurationError, go_quote
+from mittnite.golang.gotime_calendar import go_div, go_rem, leading_uint
+from mittnite.golang.gotime_errors import DurationError, go_quote
 
 __all__ = [
     "HOUR",

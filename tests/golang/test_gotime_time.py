@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mittnite.gotemplate import gotime
-from mittnite.gotemplate.gotime import GoTime
+from mittnite.golang import gotime
+from mittnite.golang.gotime import GoTime
 
 DATA = json.loads((Path(__file__).parent / "data" / "gotime_date.json").read_text(encoding="utf-8"))
 NS = 1_000_000_000

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mittnite.gotemplate.gotime import (
+from mittnite.golang.gotime import (
     MAX_DURATION,
     MIN_DURATION,
     Duration,

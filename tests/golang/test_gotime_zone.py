@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mittnite.gotemplate import gotime
-from mittnite.gotemplate.gotime_calendar import civil_from_days, days_from_civil
+from mittnite.golang import gotime
+from mittnite.golang.gotime_calendar import civil_from_days, days_from_civil
 
 DATA = Path(__file__).parent / "data"
 ZONES = json.loads((DATA / "gotime_zones.json").read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from mittnite.gotemplate import gotime
+from mittnite.golang import gotime
 
 DATA = Path(__file__).parent / "data"
 FORMAT_DATA = json.loads((DATA / "gotime_format.json").read_text(encoding="utf-8"))
