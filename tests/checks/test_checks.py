@@ -7,6 +7,7 @@ import os
 import socket
 import sys
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -172,7 +173,7 @@ def test_exec_timeout_kills_the_whole_group() -> None:
             env = {**os.environ, "PIDFILE": pidfile}
             check = ExecCheck(["sh", "-c", script], reaper=reaper, env=env)
             outcome = await run_check(check, 0.5)
-            grandchild = int(open(pidfile).read())
+            grandchild = int(Path(pidfile).read_text())
             for _ in range(200):  # the reaper collects the killed shell; the sleep is gone
                 try:
                     os.kill(grandchild, 0)
