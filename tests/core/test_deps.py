@@ -264,7 +264,9 @@ def test_failed_one_time_job_fails_dependents_transitively() -> None:
 
 def test_progress_is_logged_every_interval_while_waiting() -> None:
     clock = FakeClock()
-    machine = DependencyMachine([Node("db", readiness=True), Node("app", after=("db",))], clock=clock)
+    machine = DependencyMachine(
+        [Node("db", readiness=True), Node("app", after=("db",))], clock=clock
+    )
     machine.begin()
     machine.started("db")
     machine.not_ready("db", "http: GET http://127.0.0.1:5432/health returned 503")

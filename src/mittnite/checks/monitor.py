@@ -99,9 +99,7 @@ class HealthMonitor:
             elif isinstance(action, StartTimer):
                 self._cancel_timer(action.name)
                 loop = asyncio.get_running_loop()
-                self._timers[action.name] = loop.call_later(
-                    action.delay, self._fired, action.name
-                )
+                self._timers[action.name] = loop.call_later(action.delay, self._fired, action.name)
             elif isinstance(action, CancelTimer):
                 self._cancel_timer(action.name)
             elif isinstance(action, Healthy):
@@ -111,9 +109,7 @@ class HealthMonitor:
 
     def _run(self) -> None:
         assert self.check is not None
-        task = asyncio.get_running_loop().create_task(
-            run_check(self.check, self.machine.timeout)
-        )
+        task = asyncio.get_running_loop().create_task(run_check(self.check, self.machine.timeout))
         self._attempt = task
         task.add_done_callback(self._finished)
 
