@@ -39,6 +39,7 @@ class JobSpec:
     readiness_notify: bool = False
     liveness: Check | None = None
     liveness_interval: float = 0.2
+    liveness_timeout: float = 1.0
     liveness_failures: int = 2
     readiness_interval: float = 0.05
 
@@ -100,7 +101,7 @@ class Gate:
             machine = HealthMachine(
                 clock=SystemClock(),
                 interval=spec.liveness_interval,
-                timeout=spec.liveness_interval,
+                timeout=spec.liveness_timeout,
                 failures=spec.liveness_failures,
             )
             running.liveness = HealthMonitor(

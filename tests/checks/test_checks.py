@@ -172,7 +172,7 @@ def test_exec_timeout_kills_the_whole_group() -> None:
         async with Reaper() as reaper:
             env = {**os.environ, "PIDFILE": pidfile}
             check = ExecCheck(["sh", "-c", script], reaper=reaper, env=env)
-            outcome = await run_check(check, 0.5)
+            outcome = await run_check(check, 3.0)  # ample time to write the pid file
             grandchild = int(Path(pidfile).read_text())
             for _ in range(200):  # the reaper collects the killed shell; the sleep is gone
                 try:
