@@ -27,6 +27,7 @@ from mittnite.metrics.mittnite import MittniteMetrics
 from mittnite.runtime.notify import NotifySocket, ProcessFamily
 from mittnite.runtime.reaper import Reaper
 from mittnite.runtime.spawn import Child, spawn
+from tests.runtime.procs import children_of, eventually
 
 
 @dataclass
@@ -255,3 +256,6 @@ class Gate:
         for task in self._exits:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        # Grandchildren of killed jobs come home to this (subreaper) process: reap them
+        # here, or a later test's reaper would count them as its orphans.
+        await eventually(lambda: not children_of(os.getpid()))

@@ -22,6 +22,7 @@ from mittnite.core.clock import SystemClock
 from mittnite.core.health import HealthMachine
 from mittnite.runtime.notify import NotifyMessage, parse_notify
 from mittnite.runtime.reaper import Reaper
+from tests.runtime.procs import alive, children_of, eventually
 
 T = TypeVar("T")
 
@@ -155,6 +156,7 @@ def test_exec_exit_status_output_and_missing_command() -> None:
             ):
                 outcome = await run_check(ExecCheck(argv, reaper=reaper), 10.0)
                 results.append((outcome.ok, outcome.message))
+            assert await eventually(lambda: not children_of(os.getpid()))
             assert reaper.orphans_reaped == 0
             return results
 
@@ -174,13 +176,8 @@ def test_exec_timeout_kills_the_whole_group() -> None:
             check = ExecCheck(["sh", "-c", script], reaper=reaper, env=env)
             outcome = await run_check(check, 3.0)  # ample time to write the pid file
             grandchild = int(Path(pidfile).read_text())
-            for _ in range(200):  # the reaper collects the killed shell; the sleep is gone
-                try:
-                    os.kill(grandchild, 0)
-                except ProcessLookupError:
-                    break
-                await asyncio.sleep(0.05)
-            else:
+            # The killed shell and its sleep are reaped by this reaper (no zombie stays).
+            if not await eventually(lambda: not children_of(os.getpid()) and not alive(grandchild)):
                 return outcome.ok, outcome.timed_out, grandchild
             return outcome.ok, outcome.timed_out, 0
 

@@ -21,7 +21,7 @@ from mittnite.runtime.notify import (
 from mittnite.runtime.reaper import Reaper
 from mittnite.runtime.spawn import Child, spawn
 
-from .procs import run
+from .procs import children_of, eventually, run
 
 # Sends argv[1] (with \n escapes) to $NOTIFY_SOCKET, then lingers so it is still there
 # when mittnite looks at who sent it; prints "sent" first so the test knows.
@@ -72,8 +72,14 @@ def python_sender(reaper: Reaper, notify: NotifySocket, text: str, *extra: str) 
 
 
 async def finish(*children: Child) -> None:
+    """Stop the senders and wait until every process they left is reaped.
+
+    Leftovers would be re-parented to this (subreaper) test process and be counted as
+    orphans by a later test's reaper.
+    """
     for child in children:
         await child.terminate(5, 9)
+    assert await eventually(lambda: not children_of(os.getpid()))
 
 
 def test_parse_multiple_assignments_last_wins() -> None:
@@ -137,6 +143,7 @@ def test_descendant_that_left_the_group_is_still_heard() -> None:
             job = python_sender(reaper, notify, "READY=1", "setsid")
             notify.family = ProcessFamily(job.pid, job.pgid)
             await inbox.until(1)
+            os.kill(inbox.messages[0].pid, 9)  # in its own session: the group kill misses it
             await finish(job)
         notify.close()
         return inbox.messages, job.pid
