@@ -11,6 +11,7 @@ A connection whose header does not parse gets ``{"error": ...}``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import sys
@@ -73,10 +74,8 @@ def serve(server: socket.socket) -> None:
                 report["first"] = first.decode(errors="replace")
             except (OSError, ValueError, EOFError) as error:
                 report = {"error": f"{type(error).__name__}: {error}"}
-            try:
+            with contextlib.suppress(OSError):
                 client.sendall(json.dumps(report).encode() + b"\n")
-            except OSError:
-                pass
 
 
 def main(argv: list[str]) -> None:

@@ -221,10 +221,11 @@ http {{
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=5).close()
                 break
-            except OSError:
+            except OSError as error:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     assert self.proc.stderr is not None
-                    raise RuntimeError(f"nginx did not start: {self.proc.stderr.read()!r}")
+                    stderr = self.proc.stderr.read()
+                    raise RuntimeError(f"nginx did not start: {stderr!r}") from error
                 time.sleep(0.02)
 
     def stop(self) -> None:

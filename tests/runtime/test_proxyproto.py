@@ -13,8 +13,12 @@ import struct
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from proxyprotocol.result import ProxyResultIPv4, ProxyResultIPv6, ProxyResultUnix
-from proxyprotocol.result import ProxyResultUnknown
+from proxyprotocol.result import (
+    ProxyResultIPv4,
+    ProxyResultIPv6,
+    ProxyResultUnix,
+    ProxyResultUnknown,
+)
 from proxyprotocol.v1 import ProxyProtocolV1
 from proxyprotocol.v2 import ProxyProtocolV2
 
