@@ -445,7 +445,7 @@ class ActivityMonitor:
 
     While the job's process runs, every ``interval`` seconds it takes one
     :class:`~mittnite.runtime.sockdiag.Activity` sample per socket (queued connections,
-    connections the job holds, arrivals since the last sample) and calls ``on_idle()``
+    connections the job holds) and calls ``on_idle()``
     when the sum turns idle and ``on_busy()`` when it turns busy again. It starts busy:
     the connection that started the job is waiting for it. A socket that cannot be
     sampled at all counts as busy, so a job is never stopped because mittnite is blind.
@@ -465,7 +465,7 @@ class ActivityMonitor:
         on_idle: Callable[[], None],
         use_netlink: bool | None = None,
     ) -> None:
-        from mittnite.runtime.sockdiag import ArrivalWatch, ListenerDiag
+        from mittnite.runtime.sockdiag import ListenerDiag
 
         if interval <= 0:
             raise ValueError("the sampling interval must be positive")
@@ -474,7 +474,6 @@ class ActivityMonitor:
         self.on_idle = on_idle
         self._sockets = tuple(sockets)
         self._diags = [ListenerDiag(sock, use_netlink=use_netlink) for sock in self._sockets]
-        self._arrivals: list[ArrivalWatch] = []
         self._timer: asyncio.TimerHandle | None = None
         self.busy = True
         self.samples = 0
@@ -482,21 +481,15 @@ class ActivityMonitor:
 
     def start(self) -> None:
         """Begin sampling (busy until a sample says otherwise); restarts cleanly."""
-        from mittnite.runtime.sockdiag import ArrivalWatch
-
         self.stop()
         self.busy = True
-        self._arrivals = [ArrivalWatch(sock) for sock in self._sockets]
         self._timer = asyncio.get_running_loop().call_later(self.interval, self._tick)
 
     def stop(self) -> None:
-        """Stop sampling and release the epoll descriptors (idempotent)."""
+        """Stop sampling (idempotent)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        for watch in self._arrivals:
-            watch.close()
-        self._arrivals = []
 
     @property
     def running(self) -> bool:
@@ -507,13 +500,11 @@ class ActivityMonitor:
         from mittnite.runtime.sockdiag import Activity
 
         total = Activity(0, 0)
-        for index, diag in enumerate(self._diags):
+        for diag in self._diags:
             try:
-                activity = diag.sample()
+                total = total + diag.sample()
             except OSError:
-                activity = Activity(0, 1)  # cannot see: assume in use
-            arrived = index < len(self._arrivals) and self._arrivals[index].arrived()
-            total = total + Activity(activity.pending, activity.held, arrived)
+                total = total + Activity(0, 1)  # cannot see: assume in use
         self.samples += 1
         return total
 

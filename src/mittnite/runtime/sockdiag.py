@@ -5,41 +5,44 @@ them open and close. It asks the kernel instead, about the listening socket it k
 
 * ``pending``: connections in the accept queue, not yet taken by the job;
 * ``held``: connections accepted from this socket that are still open in some process
-  (the job, or a child it handed them to);
-* ``arrived``: whether any connection arrived since the previous sample, so that short
-  connections that came and went between two samples still count as activity.
+  (the job, or a child it handed them to).
 
-``pending`` and ``held`` come from ``NETLINK_SOCK_DIAG`` (what ``ss`` uses): for TCP one
-``inet_diag`` dump, filtered in the kernel by local port (bytecode ``S_GE``/``S_LE``), so
-it costs the same on a host with many sockets; for unix sockets one ``unix_diag`` dump.
-The listening socket is recognised by its inode: for it the kernel reports the accept
-queue length as ``rqueue``. A connection counts as held when its local address is the
-listener's (port, and the IP unless the listener is bound to a wildcard; for unix the
-socket name, which accepted sockets inherit from the listener) and it still has an
-inode: a socket closed by every process that had it (an orphan finishing its FIN
-exchange), a ``TIME_WAIT`` entry and a connection still in the accept queue have none.
-Where netlink is not available (seccomp, old kernels), ``/proc/net/tcp``, ``tcp6`` and
-``unix`` give the same figures (for unix, queued connections are the entries with the
-listener's name and no inode yet).
+Both come from ``NETLINK_SOCK_DIAG`` (what ``ss`` uses): for TCP one ``inet_diag`` dump,
+filtered in the kernel by local port (bytecode ``S_GE``/``S_LE``), so it costs the same
+on a host with many sockets; for unix sockets one ``unix_diag`` dump. The listening
+socket is recognised by its inode: for it the kernel reports the accept queue length as
+``rqueue``. A connection counts as held when its local address is the listener's (port,
+and the IP unless the listener is bound to a wildcard; for unix the socket name, which
+accepted sockets inherit from the listener) and it still has an inode: a socket closed
+by every process that had it (an orphan finishing its FIN exchange), a ``TIME_WAIT``
+entry and a connection still in the accept queue have none. Where netlink is not
+available (seccomp, old kernels), ``/proc/net/tcp``, ``tcp6`` and ``unix`` give the same
+figures (for unix, queued connections are the entries with the listener's name and no
+inode yet).
 
-``arrived`` needs no kernel table: a private ``epoll`` instance with the listening socket
-registered edge-triggered (``EPOLLET``) collects one readiness event per arriving
-connection, and ``epoll_wait`` with a zero timeout at sample time reads and clears it.
-Nobody waits on that epoll instance, so arrivals wake nothing in mittnite; the job's own
-accept is unaffected (mittnite never accepts).
+What a sample cannot see: a connection that arrives, is served and closes entirely
+between two samples. The kernel keeps no per-listener count of accepted connections
+(``TCP_INFO`` of a listener stops at the queue lengths), and readiness is no substitute:
+epoll re-checks readiness when it reports, so a connection the job accepted before
+mittnite looked leaves no event. The consequence is bounded: a job that only ever serves
+connections shorter than the sampling interval may be stopped ``coolDownTimeout`` after
+the last one a sample saw, and the next connection starts it again (it waits in the
+accept queue meanwhile, nothing is refused). Sampling every second, anything that stays
+open for a second or more, keep-alive connections included, is always seen.
 
-A sample is a few system calls; sampling once a second costs nothing measurable.
+A sample is a few system calls on one netlink socket; once a second costs nothing
+measurable.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-import select
 import socket
 import struct
+from dataclasses import dataclass
 
-__all__ = ["Activity", "ArrivalWatch", "ListenerDiag", "netlink_available"]
+__all__ = ["Activity", "ListenerDiag", "netlink_available"]
 
 _NETLINK_SOCK_DIAG = 4
 _SOCK_DIAG_BY_FAMILY = 20
@@ -82,36 +85,20 @@ _UNIX_DIAG_RQLEN = 4
 _RECV_BUFFER = 1 << 16
 
 
+@dataclass(frozen=True, slots=True)
 class Activity:
-    """One sample of an activated socket (see the module docstring for each count)."""
+    """One sample of activated sockets: connections queued, connections held open."""
 
-    __slots__ = ("arrived", "held", "pending")
-
-    def __init__(self, pending: int, held: int, arrived: bool = False) -> None:
-        self.pending = pending
-        self.held = held
-        self.arrived = arrived
+    pending: int
+    held: int
 
     @property
     def idle(self) -> bool:
-        """Nothing waiting, nothing open, nothing came and went since the last sample."""
-        return not (self.pending or self.held or self.arrived)
+        """Nothing waiting to be accepted, nothing accepted still open."""
+        return not (self.pending or self.held)
 
     def __add__(self, other: Activity) -> Activity:
-        return Activity(
-            self.pending + other.pending, self.held + other.held, self.arrived or other.arrived
-        )
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Activity) and (
-            (self.pending, self.held, self.arrived) == (other.pending, other.held, other.arrived)
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.pending, self.held, self.arrived))
-
-    def __repr__(self) -> str:
-        return f"Activity(pending={self.pending}, held={self.held}, arrived={self.arrived})"
+        return Activity(self.pending + other.pending, self.held + other.held)
 
 
 def netlink_available() -> bool:
@@ -330,27 +317,3 @@ def _proc_address(text: bytes) -> bytes:
 
 
 _LITTLE_ENDIAN = struct.pack("=I", 1)[0] == 1
-
-
-class ArrivalWatch:
-    """Tells whether connections arrived on a listening socket since the last look.
-
-    An edge-triggered registration in a private epoll instance: each arrival queues one
-    readiness event, ``arrived()`` polls with a zero timeout and so clears them. It holds
-    one descriptor (the epoll instance) until :meth:`close`.
-    """
-
-    def __init__(self, sock: socket.socket) -> None:
-        self._epoll: select.epoll | None = select.epoll(1)
-        self._epoll.register(sock.fileno(), select.EPOLLIN | select.EPOLLET)
-        self._epoll.poll(0)  # start clean: what is queued now is counted as pending
-
-    def arrived(self) -> bool:
-        if self._epoll is None:
-            return False
-        return bool(self._epoll.poll(0))
-
-    def close(self) -> None:
-        epoll, self._epoll = self._epoll, None
-        if epoll is not None:
-            epoll.close()
