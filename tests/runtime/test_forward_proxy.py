@@ -54,15 +54,16 @@ def tcp_upstream() -> Iterator[Upstream]:
 def forwarder(
     listen: str, forward: str, version: int, *, listen_protocol: str = "tcp", **kw: object
 ) -> Forwarder:
-    return Forwarder(
+    front = Forwarder(
         parse_address(listen, listen_protocol),
         parse_address(forward, "unix" if forward.startswith("/") else "tcp"),
         logger=RecordingLogger(),
         spin_up_timeout=30.0,
         timeout_error="job test did not start after 30s",
-        proxy_protocol=version,
         **kw,  # type: ignore[arg-type]
     )
+    front.send_proxy_header(version)
+    return front
 
 
 async def ask(client: socket.socket, payload: bytes = b"hello\n") -> dict[str, object]:
@@ -303,3 +304,18 @@ def test_nginx_accepts_headers_of_unix_clients(nginx: Nginx, version: int) -> No
                 await front.close()
 
     run(scenario())
+
+
+def test_only_versions_1_and_2_or_none() -> None:
+    front = Forwarder(
+        parse_address("127.0.0.1:0"),
+        parse_address("127.0.0.1:1"),
+        logger=RecordingLogger(),
+        spin_up_timeout=1.0,
+        timeout_error="",
+    )
+    assert front.proxy_protocol == 0  # by default nothing is prepended
+    with pytest.raises(ValueError, match="0, 1 or 2"):
+        front.send_proxy_header(3)
+    front.send_proxy_header(2)
+    assert front.proxy_protocol == 2

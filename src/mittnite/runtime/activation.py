@@ -2,7 +2,7 @@
 
 ``listen "0.0.0.0:8080" { activate = true }`` hands the listening socket itself to the
 job instead of forwarding: the job accepts its clients directly, sees their real
-addresses, and no byte passes through mittnite. Three parts live here:
+addresses, and no byte passes through mittnite. Four parts live here:
 
 * :class:`ActivatedSockets` opens a job's activated ``listen`` blocks, in order, with the
   same rules as forwarded ones (``runtime.listen``: dual-stack ``:port``, unix paths,
@@ -18,6 +18,10 @@ addresses, and no byte passes through mittnite. Three parts live here:
 * The child's side, :class:`Handoff`: the job gets the sockets as descriptors 3, 4, ...
   in ``listen`` order, with ``LISTEN_FDS=<count>``, ``LISTEN_FDNAMES=<a:b:...>`` and
   ``LISTEN_PID=<its own pid>``, as systemd's ``sd_listen_fds(3)`` expects.
+  :func:`spawn_activated` is the spawn path that uses it until ``runtime.spawn`` does.
+* Idleness, :class:`ActivityMonitor`: while the job runs, its sockets are sampled
+  (``runtime.sockdiag``: connections queued, connections the job holds) and busy/idle
+  edges reported, which the lazy machine turns into its cool-down.
 
 The sockets are left in *blocking* mode: ``O_NONBLOCK`` belongs to the open file
 description, which the job shares, and a job that calls a plain blocking ``accept()``

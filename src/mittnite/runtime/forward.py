@@ -14,7 +14,7 @@ accepted connection, whatever happens to it, so the owner can count active
 connections for its cool-down. Every socket is closed on every path: client gone, upstream
 refusing or dying, deadline, cancellation, ``close()``.
 
-With ``proxy_protocol`` (1 or 2) the forwarder writes a PROXY protocol header
+With :meth:`Forwarder.send_proxy_header` (version 1 or 2) the forwarder writes a PROXY protocol header
 (``runtime.proxyproto``) describing the client's connection to each upstream connection
 right after dialling and before the pump starts, so it precedes every client byte. The
 header is built at accept time from the accepted socket; connections without the option
@@ -99,17 +99,12 @@ class Forwarder:
         on_connection_opened: Callable[[], None] = _noop,
         on_connection_closed: Callable[[], None] = _noop,
         use_splice: bool = False,
-        proxy_protocol: int = 0,
     ) -> None:
         """``timeout_error`` is the text logged when ``spin_up_timeout`` (seconds) passes.
 
         ``ensure_upstream`` is awaited before each dial (None: the upstream is always
         there); it may raise, which closes that client with the exception's text logged.
-        ``proxy_protocol``: 0 sends no header, 1 or 2 a PROXY protocol header of that
-        version before the client's bytes.
         """
-        if proxy_protocol not in (0, 1, 2):
-            raise ValueError(f"proxy_protocol must be 0, 1 or 2, not {proxy_protocol!r}")
         self.listen_address = listen
         self.dialer = Dialer(forward)
         self.log = logger
@@ -119,7 +114,8 @@ class Forwarder:
         self.on_connection_opened = on_connection_opened
         self.on_connection_closed = on_connection_closed
         self.use_splice = use_splice
-        self.proxy_protocol = proxy_protocol
+        self.proxy_protocol = 0
+        """PROXY protocol version sent to the upstream (0: none); see :meth:`send_proxy_header`."""
         self.listening: Listening | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: set[asyncio.Task[None]] = set()
@@ -128,6 +124,15 @@ class Forwarder:
         self._is_tcp = not listen.family.startswith("unix")
         self.accepted = 0
         """Connections accepted so far (diagnostics, tests)."""
+
+    def send_proxy_header(self, version: int) -> None:
+        """Write a PROXY protocol header of ``version`` (1 or 2; 0: none) to each upstream.
+
+        Applies to connections accepted from now on.
+        """
+        if version not in (0, 1, 2):
+            raise ValueError(f"PROXY protocol version must be 0, 1 or 2, not {version!r}")
+        self.proxy_protocol = version
 
     # -- life cycle ----------------------------------------------------------------------------
     def open(self) -> None:
