@@ -80,13 +80,18 @@ def serve_sink() -> None:
 
 
 class _Pong(asyncio.Protocol):
+    """Answers once ``ping`` arrived (a PROXY header may come first, maybe on its own)."""
+
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        self.received = b""
 
     def data_received(self, data: bytes) -> None:
-        self.transport.write(b"pong")
-        self.transport.close()
+        self.received += data
+        if self.received.endswith(b"ping"):
+            self.transport.write(b"pong")
+            self.transport.close()
 
 
 def serve_pong(port: int) -> None:
@@ -388,7 +393,12 @@ def throughput(gib: float, runs: int, have_socat: bool) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in results.items()}
 
 
-def connection_rate(seconds: float, have_socat: bool) -> dict[str, float]:
+def connection_rate(seconds: float, rounds: int, have_socat: bool) -> dict[str, float]:
+    """Median connections/s per peer over ``rounds``, the order rotated each round.
+
+    Every connection leaves a ``TIME_WAIT`` entry on loopback, and ``connect()`` slows down
+    as they pile up, so whoever runs later in a round is handicapped; rotating spreads it.
+    """
     pong = Service(me("serve-pong", 0))
     ours = Service(me("forward", 0, f"127.0.0.1:{pong.port}", "copy"))
     with_header = Service(me("forward", 0, f"127.0.0.1:{pong.port}", "copy-v2"))
@@ -402,20 +412,23 @@ def connection_rate(seconds: float, have_socat: bool) -> dict[str, float]:
     socat = Socat(pong.port) if have_socat else None
     if socat is not None:
         peers["socat"] = socat.port
-    rates: dict[str, float] = {}
+    rates: dict[str, list[float]] = {name: [] for name in peers}
+    order = list(peers)
     try:
-        for name, port in peers.items():
-            rate, failed = one_line(me("requests", port, seconds, 32)).split()
-            rates[name] = float(rate)
-            if int(failed):
-                print(f"  ({name}: {failed} failed requests)")
-            time.sleep(1.0)  # let TIME_WAIT sockets of the previous peer drain a little
+        for round_index in range(rounds):
+            shift = round_index % len(order)
+            for name in order[shift:] + order[:shift]:
+                rate, failed = one_line(me("requests", peers[name], seconds, 32)).split()
+                rates[name].append(float(rate))
+                if int(failed):
+                    print(f"  ({name}: {failed} failed requests)")
+                time.sleep(1.0)  # let TIME_WAIT sockets of the previous peer drain a little
     finally:
         for service in (ours, with_header, activated, pong):
             service.stop()
         if socat is not None:
             socat.stop()
-    return rates
+    return {name: statistics.median(values) for name, values in rates.items()}
 
 
 def ping(port: int) -> bool:
@@ -496,8 +509,11 @@ def main() -> None:
         print(f"    mittnite / socat     {rates['mittnite'] / rates['socat']:6.2f}x")
     print(f"    activated / forwarded {rates['activated'] / rates['mittnite']:6.2f}x")
 
-    print(f"(b) new connections per second, ping/pong, {options.seconds:g} s, 32 in flight")
-    conns = connection_rate(options.seconds, have_socat)
+    print(
+        f"(b) new connections per second, ping/pong, {options.seconds:g} s, 32 in flight,"
+        f" median of {options.runs} (order rotated)"
+    )
+    conns = connection_rate(options.seconds, options.runs, have_socat)
     for name, value in conns.items():
         print(f"    {name:20s} {value:8.0f}/s   {value / conns['direct']:4.2f}x direct")
     if "socat" in conns:
