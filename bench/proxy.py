@@ -364,7 +364,15 @@ def one_line(argv: list[str]) -> str:
     return subprocess.run(argv, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def throughput(gib: float, runs: int, have_socat: bool) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (``/proc/<pid>/stat``)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def throughput(gib: float, runs: int, have_socat: bool) -> tuple[dict[str, float], dict[str, float]]:
+    """Median GB/s per peer, and mittnite's own CPU seconds per GiB moved (load-proof)."""
     total = int(gib * (1 << 30))
     sink = Service(me("serve-sink"))
     ours = Service(me("forward", 0, f"127.0.0.1:{sink.port}", "copy"))
@@ -376,28 +384,39 @@ def throughput(gib: float, runs: int, have_socat: bool) -> dict[str, float]:
         "mittnite (splice)": spliced.port,
         "activated": activated.port,
     }
+    ours_by_name = {"mittnite": ours, "mittnite (splice)": spliced, "activated": activated}
     socat = Socat(sink.port) if have_socat else None
     if socat is not None:
         peers["socat"] = socat.port
     results: dict[str, list[float]] = {name: [] for name in peers}
+    cpu: dict[str, float] = dict.fromkeys(ours_by_name, 0.0)
     try:
         for _ in range(runs):
             for name, port in peers.items():
+                service = ours_by_name.get(name)
+                before = cpu_seconds(service.proc.pid) if service is not None else 0.0
                 seconds = float(one_line(me("send", port, total)))
+                if service is not None:
+                    cpu[name] += cpu_seconds(service.proc.pid) - before
                 results[name].append(total / seconds / 1e9)
     finally:
         for service in (ours, spliced, activated, sink):
             service.stop()
         if socat is not None:
             socat.stop()
-    return {name: statistics.median(values) for name, values in results.items()}
+    moved = gib * runs
+    per_gib = {name: seconds / moved for name, seconds in cpu.items()}
+    return {name: statistics.median(values) for name, values in results.items()}, per_gib
 
 
-def connection_rate(seconds: float, rounds: int, have_socat: bool) -> dict[str, float]:
+def connection_rate(
+    seconds: float, rounds: int, have_socat: bool
+) -> tuple[dict[str, float], dict[str, float]]:
     """Median connections/s per peer over ``rounds``, the order rotated each round.
 
     Every connection leaves a ``TIME_WAIT`` entry on loopback, and ``connect()`` slows down
     as they pile up, so whoever runs later in a round is handicapped; rotating spreads it.
+    Also returns mittnite's own CPU milliseconds per connection, for its processes.
     """
     pong = Service(me("serve-pong", 0))
     ours = Service(me("forward", 0, f"127.0.0.1:{pong.port}", "copy"))
@@ -412,13 +431,21 @@ def connection_rate(seconds: float, rounds: int, have_socat: bool) -> dict[str, 
     socat = Socat(pong.port) if have_socat else None
     if socat is not None:
         peers["socat"] = socat.port
+    ours_by_name = {"mittnite": ours, "mittnite (PROXY v2)": with_header, "activated": activated}
+    cpu = dict.fromkeys(ours_by_name, 0.0)
+    served = dict.fromkeys(ours_by_name, 0.0)
     rates: dict[str, list[float]] = {name: [] for name in peers}
     order = list(peers)
     try:
         for round_index in range(rounds):
             shift = round_index % len(order)
             for name in order[shift:] + order[:shift]:
+                service = ours_by_name.get(name)
+                before = cpu_seconds(service.proc.pid) if service is not None else 0.0
                 rate, failed = one_line(me("requests", peers[name], seconds, 32)).split()
+                if service is not None:
+                    cpu[name] += cpu_seconds(service.proc.pid) - before
+                    served[name] += float(rate) * seconds
                 rates[name].append(float(rate))
                 if int(failed):
                     print(f"  ({name}: {failed} failed requests)")
@@ -428,7 +455,8 @@ def connection_rate(seconds: float, rounds: int, have_socat: bool) -> dict[str, 
             service.stop()
         if socat is not None:
             socat.stop()
-    return {name: statistics.median(values) for name, values in rates.items()}
+    per_connection = {name: cpu[name] * 1e3 / max(served[name], 1.0) for name in cpu}
+    return {name: statistics.median(values) for name, values in rates.items()}, per_connection
 
 
 def ping(port: int) -> bool:
@@ -501,10 +529,13 @@ def main() -> None:
         print("socat not found: its figures are skipped")
 
     print(f"(a) throughput, {options.gib:g} GiB one way, median of {options.runs} (GB/s)")
-    rates = throughput(options.gib, options.runs, have_socat)
+    rates, cpu_per_gib = throughput(options.gib, options.runs, have_socat)
     direct = rates["direct"]
     for name, value in rates.items():
         print(f"    {name:20s} {value:6.2f}   {value / direct:4.2f}x direct")
+    print("    mittnite's own CPU time per GiB (independent of the machine's load):")
+    for name, value in cpu_per_gib.items():
+        print(f"      {name:18s} {value:6.3f} s")
     if "socat" in rates:
         print(f"    mittnite / socat     {rates['mittnite'] / rates['socat']:6.2f}x")
     print(f"    activated / forwarded {rates['activated'] / rates['mittnite']:6.2f}x")
@@ -513,9 +544,12 @@ def main() -> None:
         f"(b) new connections per second, ping/pong, {options.seconds:g} s, 32 in flight,"
         f" median of {options.runs} (order rotated)"
     )
-    conns = connection_rate(options.seconds, options.runs, have_socat)
+    conns, cpu_per_connection = connection_rate(options.seconds, options.runs, have_socat)
     for name, value in conns.items():
         print(f"    {name:20s} {value:8.0f}/s   {value / conns['direct']:4.2f}x direct")
+    print("    mittnite's own CPU time per connection (independent of the machine's load):")
+    for name, value in cpu_per_connection.items():
+        print(f"      {name:20s} {value:6.3f} ms")
     if "socat" in conns:
         print(f"    mittnite / socat     {conns['mittnite'] / conns['socat']:8.2f}x")
     print(f"    activated / forwarded {conns['activated'] / conns['mittnite']:8.2f}x")
