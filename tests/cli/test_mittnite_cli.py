@@ -63,18 +63,6 @@ def test_unknown_command_and_flag_fail_with_cobra_messages() -> None:
     assert result.stderr.startswith("Error: unknown flag: --bogus\nUsage:\n  mittnite up [flags]")
 
 
-def test_version_flag_and_command() -> None:
-    from mittnite import __version__
-
-    result = run("-v")
-    assert result.stdout == f"mittnite version {__version__}\n"
-    result = run("version")
-    assert result.returncode == 0
-    assert f'msg="Mittnite process manager, version {__version__} (commit ), built at "' in (
-        result.stderr
-    )
-
-
 @pytest.fixture
 def good_dir(tmp_path: Path) -> str:
     root = tmp_path / "conf"
