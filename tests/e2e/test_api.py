@@ -89,7 +89,10 @@ def test_list_status_and_errors_byte_for_byte(mittnite: Start, sock: str) -> Non
     assert head.startswith(b"HTTP/1.1 404 Not Found\r\n")
     assert body == b"404 page not found\n"
 
+    # wrong methods, as the original's router answers them (checked against its release)
     head, body = request(sock, go_get("/v1/job/web/stop"))
+    assert head.startswith(b"HTTP/1.1 404 Not Found\r\n") and body == b"404 page not found\n"
+    head, body = request(sock, b"POST /v1/jobs HTTP/1.1\r\nHost: unix\r\nContent-Length: 0\r\n\r\n")
     assert strip_date(head) == (
         b"HTTP/1.1 405 Method Not Allowed\r\nDate: <date>\r\nContent-Length: 0\r\n\r\n"
     )
