@@ -44,8 +44,8 @@ def test_up_help_shows_the_up_flags() -> None:
         "-p, --probe-listen-port int",
         "--pidfile string",
         "--api ",
-        "--api-listen-address string   listen address for the api. Defaults to "
-        '"unix:///var/run/mittnite.sock"',
+        "--api-listen-address string   listen address for the api "
+        '(unix:///path/to.sock or host:port) (default "unix:///var/run/mittnite.sock")',
         "-k, --keep-running",
     ):
         assert flag in out
@@ -117,3 +117,16 @@ def test_validate_semantic_errors(tmp_path: Path) -> None:
         result.stderr
     )
     assert f'{root}/b.hcl:4:1: error: job "j" has no command' in result.stderr
+
+
+def test_flag_help_lists_every_log_format_and_each_default_once() -> None:
+    out = run("up", "--help").stdout
+    assert (
+        "--log-format string   format of mittnite's own log lines: auto (tty on a terminal, "
+        'text otherwise), text, json or tty (default "auto")'
+    ) in out
+    assert out.count("unix:///var/run/mittnite.sock") == 1
+    assert "--profile" in run("--help").stdout
+    assert "completion  Generate the autocompletion script for the specified shell" in (
+        run("--help").stdout
+    )

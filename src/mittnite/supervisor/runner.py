@@ -114,9 +114,9 @@ async def run_up(options: UpOptions, logger: Logger) -> int:
         except ConfigError as exc:
             for problem in exc.problems:
                 logger.log(problem.severity, str(problem))
-            logger.fatal(
-                f"failed while trying to generate ignition config from dir '{options.config_dir}'"
-            )
+            from ..logs.messages import config_failure_up
+
+            logger.fatal(config_failure_up(options.config_dir, exc))
             return EXIT_FAILURE
         for problem in warnings:
             logger.warning(str(problem))
@@ -128,6 +128,8 @@ async def run_up(options: UpOptions, logger: Logger) -> int:
                 await cleanup()
             except Exception as exc:  # a failing cleanup must not hide the others
                 logger.error(f"error during shutdown: {exc}")
+        if run.jobs is not None and run.jobs.started and run.shutdown_requested.is_set():
+            logger.info("service runner shut down gracefully")  # the original's newer line
         if pidfile is not None:
             pidfile.release()
 
@@ -194,6 +196,7 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
 
     finished, boot_error = await run.until_shutdown(_boot(ignition, context))
     if not finished:
+        logger.info("shutdown requested during boot")
         return EXIT_OK
     if boot_error is not None:
         logger.fatal("runner error'ed during initialization", error=boot_error)
