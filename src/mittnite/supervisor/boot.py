@@ -49,9 +49,9 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
         )
     except SpawnError as exc:
         plan.close_all()
-        reason = f"failed to start job {config.name}: {exc}"
-        log.error("job exited with error", error=reason)
-        return reason
+        failure = f"failed to start job {config.name}: {exc}"
+        log.error("job exited with error", error=failure)
+        return failure
     for fd in plan.pipe_write_ends:
         os.close(fd)
     readers = plan.start_readers()
