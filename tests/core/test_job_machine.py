@@ -183,6 +183,15 @@ def test_stop_when_never_started_warns_like_the_original() -> None:
     assert m.stop() == [Log("warning", "failed to send signal 15 to job web: job is not running")]
 
 
+def test_stop_of_a_stopped_job_warns_like_the_original() -> None:
+    m, _ = machine()
+    m.start()
+    m.spawned(7)
+    m.stop()
+    m.exited(False, "signal: terminated")
+    assert m.stop() == [Log("warning", "failed to send signal 15 to job web: no such process")]
+
+
 def test_spawn_failure_counts_as_an_attempt() -> None:
     m, _ = machine(max_attempts=2)
     m.start()

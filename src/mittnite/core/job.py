@@ -252,11 +252,10 @@ class JobMachine:
             self.state = State.IDLE
             self._set_phase(Phase.STOPPED)
             return [CancelTimer(timer), Log("info", "job stopped"), Finished("stopped")]
+        # the original's words: its process object outlived an exited process
+        why = "no such process" if self.pid is not None else "job is not running"
         return [
-            Log(
-                "warning",
-                f"failed to send signal {self.stop_signal} to job {self.name}: job is not running",
-            )
+            Log("warning", f"failed to send signal {self.stop_signal} to job {self.name}: {why}")
         ]
 
     def restart(self) -> list[Action]:

@@ -111,7 +111,7 @@ async def run_boot_jobs(configs: tuple[BootJobConfig, ...], context: RunContext)
                 log.warning("job failed, but is allowed to fail", error=reason)
                 continue
             log.error(f"boot job error occurred: {reason}")
-            raise BootFailure(f'boot job "{config.name}" failed: {reason}')
+            raise BootFailure(reason)  # the original's error field; the lines above name the job
     finally:
         pending = [t for t in tasks if not t.done()]
         for task in pending:

@@ -158,6 +158,13 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
     from .timestamps import timestamp_factory
 
     options, logger = run.options, run.logger
+    if options.api:  # before rendering: a second mittnite must not touch watched files
+        from ..api.precheck import api_unavailable
+
+        problem = api_unavailable(options.api_listen_address, options.api_allow_remote)
+        if problem is not None:
+            logger.fatal(f"error while starting API: {problem}")
+            return EXIT_FAILURE
     if not render_files(ignition, logger):
         return EXIT_FAILURE
 
@@ -245,7 +252,9 @@ async def _start_servers(run: Run, probes: Probes, jobs: JobSet) -> int | None:
         try:
             stop_api = await start_api(run.options, jobs, run.logger)
         except (OSError, ValueError) as exc:
-            run.logger.fatal(f"error while starting API: {exc}")
+            from ..api.precheck import os_error_text
+
+            run.logger.fatal(f"error while starting API: {os_error_text(exc)}")
             return EXIT_FAILURE
         run.cleanups.append(stop_api)
     return None
