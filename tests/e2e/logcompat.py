@@ -43,6 +43,11 @@ class Scenario:
     pre_files: dict[str, str] = field(default_factory=dict)
     dropped: tuple[str, ...] = ()
     """Messages of the original's we do not log in this scenario (a documented fix)."""
+    ours_also: tuple[tuple[str, dict[str, str]], ...] = ()
+    """Lines we log in addition (the original's newer releases'): message, some fields."""
+
+
+GRACEFUL = ("service runner shut down gracefully", {})
 
 
 JOB = 'job "{name}" {{\n command = "/bin/sh"\n args = ["-c", "{script}"]\n{extra}}}\n'
@@ -85,6 +90,7 @@ SCENARIOS = [
         },
         UP,
         [("wait", "initialization complete", 30), ("signal", "TERM"), ("exit", 20)],
+        ours_also=(GRACEFUL,),
     ),
     Scenario(
         "boot_failure",
@@ -119,6 +125,22 @@ SCENARIOS = [
         ],
         # the original respawned jobs that exited during its shutdown (a bug)
         dropped=("remaining attempts",),
+        ours_also=(GRACEFUL,),
+    ),
+    Scenario(
+        "orphan_reaped",
+        {"conf/a.hcl": job("parent", "(sh -c 'sleep 0.3; exit 5' &); exec sleep 100")},
+        UP,
+        [
+            ("wait", 'msg="starting job" job.name=parent', 20),
+            ("sleep", 2),
+            ("signal", "TERM"),
+            ("exit", 20),
+        ],
+        ours_also=(
+            ("reaped orphaned process", {"job.name": "parent", "exit.code": "5"}),
+            GRACEFUL,
+        ),
     ),
     Scenario(
         "watch_signal",
@@ -140,6 +162,7 @@ SCENARIOS = [
             ("exit", 20),
         ],
         pre_files={"watched.conf": "initial\n"},
+        ours_also=(GRACEFUL,),
     ),
     Scenario(
         "lazy_start_and_cool_down",

@@ -170,7 +170,9 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
 
     loop = asyncio.get_running_loop()
     prepare_process_for_supervision()
-    reaper = Reaper()
+    from ..logs.orphans import orphan_reporter
+
+    reaper = Reaper(on_orphan=orphan_reporter(logger, lambda: reaper, _job_of_group(run)))
     reaper.start()
     run.cleanups.append(_async(reaper.close))
     subscription = install_signal_handlers(loop, run.on_signal)
@@ -258,6 +260,19 @@ async def _start_servers(run: Run, probes: Probes, jobs: JobSet) -> int | None:
             return EXIT_FAILURE
         run.cleanups.append(stop_api)
     return None
+
+
+def _job_of_group(run: Run) -> Callable[[int], str | None]:
+    """The job whose process group ``group`` is (a job's group id is its process id)."""
+
+    def find(group: int) -> str | None:
+        for job in run.jobs.all() if run.jobs is not None else ():
+            machine = getattr(job, "machine", None)
+            if job.pid == group or getattr(machine, "pid", None) == group:
+                return job.name
+        return None
+
+    return find
 
 
 def _async(function: Callable[[], None]) -> Callable[[], Awaitable[None]]:
