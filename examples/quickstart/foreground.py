@@ -14,6 +14,7 @@ status. Without a terminal it simply runs the command.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -33,10 +34,8 @@ def main(argv: list[str]) -> int:
     if child == 0:
         os.setpgid(0, 0)
         os.execvp(argv[0], argv)
-    try:
+    with contextlib.suppress(PermissionError):  # the child did it already and exec'd
         os.setpgid(child, child)  # also here: whichever of the two runs first
-    except PermissionError:
-        pass  # the child has already done it and exec'd
     # As a background process we must not be stopped for touching the terminal.
     signal.signal(signal.SIGTTOU, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's business
