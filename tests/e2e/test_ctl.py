@@ -232,3 +232,47 @@ def test_permission_denied(mittnite: Start, workdir: str) -> None:
         pytest.skip("the unprivileged user cannot run this Python")
     assert result.returncode == 1
     assert f"permission denied on the socket {sock}" in result.stderr
+
+
+ORIGINAL_CTL = Path(
+    os.environ.get(
+        "MITTNITECTL_ORIGINAL",
+        Path(__file__).resolve().parents[3] / "shared" / "reference" / "bin" / "mittnitectl-original",
+    )
+)
+
+
+@pytest.mark.skipif(not ORIGINAL_CTL.exists(), reason="the original mittnitectl is not here")
+def test_the_original_mittnitectl_works_against_our_api(mittnite: Start, workdir: str) -> None:
+    """The original's client (Go net/http + gorilla/websocket) drives our API unchanged."""
+    _, sock = up(mittnite, workdir)
+    deadline = time.monotonic() + 10
+    while Path(workdir, "web.out").read_text().count("\n") < LINES:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+    def original(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(ORIGINAL_CTL), "--api-address", f"unix://{sock}", *args],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+
+    pid = status(sock)["pid"]
+    listed = original("job", "list")
+    assert listed.returncode == 0 and f"web (running; reason=started; pid={pid})" in listed.stdout
+    shown = original("job", "status", "web")
+    assert shown.returncode == 0 and f"{workdir}/web.out" in shown.stdout
+    logs = original("job", "logs", "web", "--tail", "3")
+    assert logs.returncode == 0 and logs.stdout == f"{LINES - 2}\n{LINES - 1}\n{LINES}\n"
+    stopped = original("job", "stop", "web")
+    assert stopped.returncode == 0 and "job web stopped" in stopped.stdout
+    assert status(sock)["running"] is False
+    started = original("job", "start", "web")
+    assert started.returncode == 0 and "job web started" in started.stdout
+    assert status(sock)["running"] is True
+    refused = original("job", "status", "hidden")
+    words = " ".join(refused.stdout.replace("│", " ").split())  # the original wraps in a box
+    assert refused.returncode == 1
+    assert 'job "hidden" not found or is not controllable' in words
