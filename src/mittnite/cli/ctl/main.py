@@ -139,8 +139,8 @@ def build_root() -> Command:
             Flag(
                 "api-address",
                 "string",
-                "address of mittnite's API (unix:///path/to.sock or host:port, "
-                "as given to mittnite up --api-listen-address)",
+                "address of mittnite's API: unix:///path/to.sock (or just /path/to.sock) or "
+                "host:port, as given to mittnite up --api-listen-address",
                 DEFAULT_API_ADDRESS,
             )
         ],
