@@ -185,6 +185,17 @@ SCENARIOS = [
         ports=("listen", "upstream"),
     ),
     Scenario(
+        "probe_wait_interrupted",
+        {
+            "conf/a.hcl": 'probe "cache" {\n wait = true\n redis {\n  host {\n'
+            '   hostname = "127.0.0.1"\n   port = "{closed}"\n  }\n }\n}\n'
+            + job("web", "exec sleep 100")
+        },
+        UP,
+        [("wait", "not ready yet", 20), ("sleep", 1.5), ("signal", "TERM"), ("exit", 20)],
+        ports=("closed",),
+    ),
+    Scenario(
         "render_error",
         {
             "conf/a.hcl": 'file "{dir}/out.txt" {\n from = "{dir}/in.tpl"\n}\n',
@@ -232,7 +243,7 @@ SCENARIOS = [
 # How our lines differ from the original's, on purpose. Each rule matches an original
 # line by message (a regular expression over the whole message) and says:
 #   "drop": we do not log it (the reason says why);
-#   "text": we log the message given instead (``\1`` refers to groups);
+#   "text": we log the message given instead (``\1`` refers to groups), or (message, level);
 #   "level": we log it at the level given;
 #   "prefix": our message starts with the original's up to the end of the first group.
 # Lines that report a status the original's reaper stole ("wait: no child processes", its
@@ -242,6 +253,9 @@ DIFFERENCES: list[tuple[str, str, object, str]] = [
      "one reaper collects every child silently; orphans get 'reaped orphaned process'"),
     (r"sending signal (\d+) to process", "text", r"sending signal \1 to process group",
      "watch and cool-down signals go to the job's process group"),
+    ("probe handler failed while waiting for readiness signals: readiness interrupted", "text",
+     ("readiness wait interrupted", "info"),
+     "SIGTERM while waiting for probes is an orderly shutdown, not a failure (exit status 0)"),
     ("accepted connection|process already running", "level", "debug",
      "one line per proxied connection is debug output"),
     ("shutting down monitoring server|context cancelled", "drop", None,
@@ -436,7 +450,9 @@ def expectation(line: Line, scenario: Scenario) -> Line | None:
     if action == "drop":
         return None
     if action == "text":
-        wanted["msg"] = re.sub(pattern, str(value), msg)
+        text, level = value if isinstance(value, tuple) else (value, line["level"])
+        wanted["msg"] = re.sub(pattern, str(text), msg)
+        wanted["level"] = level
     elif action == "level":
         wanted["level"] = value
     elif action == "prefix":
