@@ -41,7 +41,16 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's business
     os.tcsetpgrp(terminal, child)
     try:
-        _, status = os.waitpid(child, 0)
+        while True:
+            _, status = os.waitpid(child, os.WUNTRACED)
+            if not os.WIFSTOPPED(status):
+                break
+            # Ctrl-Z stopped the command: stop with it (and make), as a shell's job would;
+            # when continued (fg), hand the terminal back and continue it too.
+            os.tcsetpgrp(terminal, ours)
+            os.killpg(ours, signal.SIGTSTP)
+            os.tcsetpgrp(terminal, child)
+            os.killpg(child, signal.SIGCONT)
     finally:
         os.tcsetpgrp(terminal, ours)
         os.close(terminal)
