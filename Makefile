@@ -19,7 +19,7 @@ demo: $(STAMP)
 		exec sh examples/quickstart/run-demo.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench build_backend
 	$(BIN)/mypy src
 
 test: lint
