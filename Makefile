@@ -13,12 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q src >/dev/null
 	touch $(STAMP)
 
-# Runs the bundled example stack in the foreground (Ctrl-C stops it cleanly).
+# Runs the bundled example stack in the foreground (Ctrl-C stops it cleanly, status 0).
 demo: $(STAMP)
-	MITTNITE="$(abspath $(BIN))/mittnite" exec sh examples/quickstart/run-demo.sh
+	MITTNITE="$(abspath $(BIN))/mittnite" PYTHON="$(abspath $(BIN))/python" \
+		exec sh examples/quickstart/run-demo.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench build_backend
 	$(BIN)/mypy src
 
 test: lint

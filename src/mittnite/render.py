@@ -11,6 +11,13 @@ temporary file in the target's directory which is renamed over the target
 only after the template ran completely. A template error therefore never
 leaves a truncated or half-written file behind (the original writes in
 place). A target that is a symlink is written through, as the original does.
+
+Error messages start with the original's Go text (scripts match it) and go
+on with what Go left out: a template error names the template file and the
+``file`` block (``template: /etc/app.conf:1: unexpected "}" in operand
+(template file app.tpl; file block at /etc/mittnite.d/files.hcl:3:1)``), and
+a target that cannot be created says why (a parent that is a regular file,
+a file system such as ``/proc`` that allows no new files).
 """
 
 from __future__ import annotations
@@ -108,9 +115,56 @@ def write_atomically(target: str, data: bytes) -> None:
         raise
 
 
-def _go_os_error(operation: str, path: str, exc: OSError) -> RenderError:
+def _go_os_error(operation: str, path: str, exc: OSError, hint: str = "") -> RenderError:
     reason = exc.strerror or str(exc)
-    return RenderError(f"{operation} {path}: {reason[:1].lower() + reason[1:]}")
+    text = f"{operation} {path}: {reason[:1].lower() + reason[1:]}"
+    return RenderError(f"{text} ({hint})" if hint else text)
+
+
+def _blocking_file(directory: str) -> str | None:
+    """The first existing component of ``directory`` that is not a directory, if any."""
+    current = os.path.abspath(directory)
+    parts = []
+    while current not in ("", "/"):
+        parts.append(current)
+        current = os.path.dirname(current)
+    for path in reversed(parts):
+        if not os.path.lexists(path):
+            return None
+        if not os.path.isdir(path):
+            return path
+    return None
+
+
+def _nearest_existing(path: str) -> str:
+    current = os.path.abspath(path)
+    while not os.path.lexists(current) and current != "/":
+        current = os.path.dirname(current)
+    return current
+
+
+def _creation_error(target: str, directory: str, exc: OSError) -> RenderError:
+    """Why ``target`` (in ``directory``) cannot be created, in Go's words and then ours."""
+    import errno
+
+    blocker = _blocking_file(directory) if directory else None
+    if blocker is not None:
+        kind = "a regular file" if os.path.isfile(blocker) else "not a directory"
+        return RenderError(
+            f"mkdir {blocker}: not a directory ({blocker} is {kind}, so {target} "
+            "cannot be created below it)"
+        )
+    if exc.errno == errno.ENOENT:
+        existing = _nearest_existing(directory or ".")
+        missing = directory if existing != os.path.abspath(directory or ".") else target
+        operation = "mkdir" if missing == directory else "open"
+        if existing.startswith(("/proc", "/sys")):
+            system = "/proc" if existing.startswith("/proc") else "/sys"
+            hint = f"{system} is a kernel file system: no files can be created there"
+        else:
+            hint = f"{existing} exists, but its file system does not allow creating {missing}"
+        return _go_os_error(operation, missing, exc, hint)
+    return _go_os_error("open", target, exc)
 
 
 def render_file(
@@ -136,15 +190,23 @@ def render_file(
     try:
         output = parse(target, text, funcs).render(template_data(file.parameters, environ))
     except TemplateError as exc:
-        raise RenderError(str(exc)) from None
+        raise RenderError(f"{exc} ({_where(file)})") from None
     directory = os.path.dirname(target)
     try:
         if directory:
             os.makedirs(directory, exist_ok=True)
         write_atomically(target, output.encode("utf-8", "surrogateescape"))
     except OSError as exc:
-        raise _go_os_error("open", target, exc) from None
+        raise _creation_error(target, directory, exc) from None
     return True
+
+
+def _where(file: FileConfig) -> str:
+    """The template file and the ``file`` block, for template errors (Go names neither)."""
+    where = f"template file {file.template}"
+    if file.source.line > 0:
+        where += f"; file block at {file.source}"
+    return where
 
 
 def render_all(files: Iterable[FileConfig], log: LogFn | None = None) -> int:

@@ -73,6 +73,8 @@ def test_failing_job_backs_off_then_gives_up_with_error() -> None:
     assert actions[-1] == Finished(
         "failed", error="reached max retries for job web; last error: exit status 3"
     )
+    # logged once, by the runner that ends (as the original), not a second time here
+    assert not any("reached max retries" in msg for msg in logs(actions))
 
 
 def test_can_fail_job_gives_up_quietly() -> None:
@@ -115,6 +117,7 @@ def test_stop_signals_group_escalates_to_kill_and_ends_stopped() -> None:
     ]
     actions = m.exited(False, "signal: killed")
     assert CancelTimer(KILL_TIMER) in actions
+    assert logs(actions) == ["job stopped", "stop process"]  # the original's two lines
     assert actions[-1] == Finished("stopped")
     assert m.phase == Phase.STOPPED and not m.supervising
 
@@ -138,7 +141,8 @@ def test_restart_respawns_without_counting_an_attempt() -> None:
     m.spawned(1)
     m.restart()
     actions = m.exited(False, "signal: terminated")
-    assert "job stopped for restart" in logs(actions) and Spawn() in actions
+    assert logs(actions) == ["job stopped for restart", "restart process", "starting job"]
+    assert Spawn() in actions
     m.spawned(2)
     assert m.policy.attempts == 0 and m.phase == Phase.STARTED
 
@@ -157,7 +161,10 @@ def test_shutdown_never_respawns() -> None:
     m, _ = machine(max_attempts=-1)
     m.start()
     m.spawned(1)
-    m.shutdown()
+    assert logs(m.shutdown()) == [
+        "sending signal 15 to process group",
+        "sent SIGTERM to job's process group",
+    ]
     actions = m.exited(False, "signal: terminated")
     assert Spawn() not in actions and actions[-1] == Finished("shutdown")
     assert m.start() == []
@@ -174,6 +181,15 @@ def test_shutdown_while_starting_stops_the_new_process_at_once() -> None:
 def test_stop_when_never_started_warns_like_the_original() -> None:
     m, _ = machine()
     assert m.stop() == [Log("warning", "failed to send signal 15 to job web: job is not running")]
+
+
+def test_stop_of_a_stopped_job_warns_like_the_original() -> None:
+    m, _ = machine()
+    m.start()
+    m.spawned(7)
+    m.stop()
+    m.exited(False, "signal: terminated")
+    assert m.stop() == [Log("warning", "failed to send signal 15 to job web: no such process")]
 
 
 def test_spawn_failure_counts_as_an_attempt() -> None:

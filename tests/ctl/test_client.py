@@ -50,11 +50,29 @@ def test_list_json_is_pure_and_null_becomes_empty(api: FakeApi, capsys: Capture)
     api.routes[("GET", "/v1/jobs")] = Canned(200, b"null", JSON)
     assert ctl(api, "job", "list", "--json") == 0
     assert capsys.readouterr().out == "[]\n"
-    api.jobs("a", "b")
+
+
+def test_list_json_gives_state_pid_and_phase_of_each_job(api: FakeApi, capsys: Capture) -> None:
+    api.jobs("web", "db")
+    api.routes[("GET", "/v1/job/web/status")] = Canned(200, WEB_STATUS, JSON)
+    api.routes[("GET", "/v1/job/db/status")] = Canned(200, STOPPED_STATUS, JSON)
     assert ctl(api, "job", "list", "-j") == 0
     out = capsys.readouterr().out
-    assert json.loads(out) == ["a", "b"]
-    assert out == '[\n    "a",\n    "b"\n]\n'
+    assert json.loads(out) == [
+        {
+            "name": "web",
+            "running": True,
+            "pid": 28968,
+            "phase": {"reason": "started", "lastChange": "2026-11-28T12:46:01.170379337Z"},
+        },
+        {
+            "name": "db",
+            "running": False,
+            "phase": {"reason": "stopped", "lastChange": "2026-11-28T12:47:00Z"},
+        },
+    ]
+    assert out.startswith('[\n    {\n        "name": "web",\n')
+    assert "\x1b[" not in out
 
 
 def test_status_text(api: FakeApi, capsys: Capture) -> None:
@@ -78,7 +96,19 @@ def test_status_json_keeps_order_and_nothing_else(api: FakeApi, capsys: Capture)
     assert ctl(api, "job", "status", "-j") == 0  # name defaulted: the only job
     out = capsys.readouterr().out
     document = json.loads(out)
-    assert document == json.loads(WEB_STATUS)
+    api_document = json.loads(WEB_STATUS)
+    # one key style: the Go field names inside watch/lazy/listen become camelCase
+    assert document["config"]["watch"] == [
+        {
+            "filename": "/x/*.conf",
+            "signal": 1,
+            "restart": False,
+            "preCommand": None,
+            "postCommand": None,
+        }
+    ]
+    del document["config"]["watch"], api_document["config"]["watch"]
+    assert document == api_document  # everything else is the API's, keys and order
     assert list(document["config"])[:3] == ["name", "command", "args"]
     assert out.startswith('{\n    "pid": 28968,\n')
     assert out.endswith("}\n")
@@ -126,19 +156,26 @@ def test_job_name_required(api: FakeApi, capsys: Capture, names: list[str], mess
     assert capsys.readouterr().err == f"Error: {message}\n"
 
 
+def test_start_of_a_running_job_says_it_already_runs(api: FakeApi, capsys: Capture) -> None:
+    api.routes[("GET", "/v1/job/web/status")] = Canned(200, WEB_STATUS, JSON)
+    assert ctl(api, "job", "start", "web") == 0
+    assert capsys.readouterr().out == "▶️  job web is already running (pid 28968)\n"
+    assert [r.method for r in api.requests] == ["GET"]  # nothing to start
+
+
 def test_start_waits_until_running(api: FakeApi, capsys: Capture) -> None:
-    answers = iter([STOPPED_STATUS, STOPPED_STATUS, WEB_STATUS])
+    answers = iter([STOPPED_STATUS, STOPPED_STATUS, STOPPED_STATUS, WEB_STATUS])
     api.routes[("POST", "/v1/job/web/start")] = Canned()
     api.routes[("GET", "/v1/job/web/status")] = lambda: Canned(200, next(answers), JSON)
     assert ctl(api, "job", "start", "web") == 0
     out = capsys.readouterr().out
     assert out.startswith("▶️  starting job web\n🕑 waiting for job web to start\n╭")
     assert "│ 🚀 job web started " in out
-    post = api.requests[0]
+    post = api.requests[1]  # after the status that tells whether it already runs
     assert (post.method, post.target) == ("POST", "/v1/job/web/start")
     assert post.headers["content-type"] == "application/json"
     assert post.headers["content-length"] == "0"
-    assert len(api.requests) == 4
+    assert len(api.requests) == 5
 
 
 def test_stop_without_waiting(api: FakeApi, capsys: Capture) -> None:
@@ -216,11 +253,14 @@ def test_logs_abnormal_close_is_an_error(api: FakeApi, capsys: Capture) -> None:
     )
 
 
-def test_logs_refused_handshake_shows_server_text(api: FakeApi, capsys: Capture) -> None:
+def test_logs_refused_handshake_shows_server_text_and_hint(api: FakeApi, capsys: Capture) -> None:
     assert ctl(api, "job", "logs", "nope") == 1
-    assert capsys.readouterr().err.startswith(
-        "Error: failed to print output: error dialing to ws://unix/v1/job/nope/logs?taillen=-1: "
-        'job "nope" not found or is not controllable\n'
+    err = capsys.readouterr().err
+    # the same text and hint as job status, no ws:// URL
+    assert err == (
+        'Error: failed to print output: job "nope" not found or is not controllable\n'
+        'Only jobs with "controllable = true" can be controlled; "mittnitectl job list" '
+        "shows them.\n"
     )
 
 

@@ -36,7 +36,7 @@ def test_commands_and_flags() -> None:
     assert complete("job logs -") == [
         "--api-address", "--follow", "-f", "--help", "-h", "--tail",
     ]  # fmt: skip
-    assert complete("completion ") == ["bash", "zsh"]
+    assert complete("completion ") == ["bash", "zsh", "fish", "powershell"]
 
 
 def test_job_names_from_the_api_address_on_the_line() -> None:
@@ -59,14 +59,22 @@ def test_scripts(capsys: Capture) -> None:
     assert "complete -F _mittnitectl mittnitectl" in capsys.readouterr().out
     assert main(["completion", "zsh"]) == 0
     assert capsys.readouterr().out.startswith("#compdef mittnitectl\n")
-    assert main(["completion", "fish"]) == 1
-    assert 'unsupported shell "fish"' in capsys.readouterr().err
+    for shell in ("fish", "powershell"):
+        assert main(["completion", shell]) == 0
+        out = capsys.readouterr().out
+        assert "mittnitectl" in out and "__complete" in out
+    assert main(["completion", "tcsh"]) == 1
+    assert 'unsupported shell "tcsh"' in capsys.readouterr().err
 
 
 def test_hidden_complete_command_asks_the_api(api: FakeApi, capsys: Capture) -> None:
     api.jobs("web", "worker")
     assert main(["__complete", "--", "--api-address", api.address, "job", "logs", "wo"]) == 0
     assert capsys.readouterr().out == "worker\n"
+    # the word being completed as an option (PowerShell and fish: it may be empty)
+    args = ["__complete", "--partial=", "--", "--api-address", api.address, "job", "logs"]
+    assert main(args) == 0
+    assert capsys.readouterr().out == "web\nworker\n"
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")

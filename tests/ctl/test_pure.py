@@ -43,7 +43,13 @@ class TestAddress:
         assert parse_endpoint(":8080").host == "127.0.0.1"
         assert parse_endpoint("http://example.org").port == 80
 
-    @pytest.mark.parametrize("text", ["unix://", "https://x:1", "nonsense", "http://h:99999"])
+    @pytest.mark.parametrize("text", ["/tmp/m.sock", "run/m.sock", "m.sock", "./m.sock"])
+    def test_bare_path_is_a_unix_socket(self, text: str) -> None:
+        endpoint = parse_endpoint(text)
+        assert endpoint.is_unix and endpoint.socket_path == text
+        assert endpoint.host_header == "unix"
+
+    @pytest.mark.parametrize("text", ["unix://", "https://x:1", "host:port", "http://h:99999"])
     def test_invalid(self, text: str) -> None:
         with pytest.raises(CtlError, match="invalid --api-address"):
             parse_endpoint(text)
@@ -132,6 +138,13 @@ class TestStyle:
         assert all(display_width(row) == BOX_WIDTH for row in rows)
         assert rows[2] == "│ 🚀 job web started" + " " * 58 + " │"
         assert len(rows) > 5  # the long line wrapped
+
+    def test_box_grows_to_hold_a_long_command_with_a_straight_border(self) -> None:
+        command = "   mittnitectl --api-address unix:///" + "d" * 90 + "/m.sock job start web"
+        rows = box(["ℹ️  Control this job with:", "", command, "", "word " * 30], PLAIN).splitlines()
+        widths = {display_width(row) for row in rows}
+        assert widths == {len(command) + 4}  # one width: the right border is straight
+        assert f"│ {command} │" in rows
 
 
 class TestFlags:

@@ -89,7 +89,10 @@ def test_list_status_and_errors_byte_for_byte(mittnite: Start, sock: str) -> Non
     assert head.startswith(b"HTTP/1.1 404 Not Found\r\n")
     assert body == b"404 page not found\n"
 
+    # wrong methods, as the original's router answers them (checked against its release)
     head, body = request(sock, go_get("/v1/job/web/stop"))
+    assert head.startswith(b"HTTP/1.1 404 Not Found\r\n") and body == b"404 page not found\n"
+    head, body = request(sock, b"POST /v1/jobs HTTP/1.1\r\nHost: unix\r\nContent-Length: 0\r\n\r\n")
     assert strip_date(head) == (
         b"HTTP/1.1 405 Method Not Allowed\r\nDate: <date>\r\nContent-Length: 0\r\n\r\n"
     )
@@ -337,16 +340,33 @@ def test_socket_modes_stale_socket_and_removal(mittnite: Start, sock: str) -> No
     run.wait_for("shutting down remote api")
 
 
-def test_live_socket_is_refused(mittnite: Start, sock: str, tmp_path: Path) -> None:
+def test_live_socket_is_refused_before_anything_is_rendered(
+    mittnite: Start, sock: str, tmp_path: Path
+) -> None:
+    rendered = tmp_path / "watched.conf"
+    (tmp_path / "watched.tpl").write_text("from the template\n")
+    files = f'file "{rendered}" {{\n from = "{tmp_path / "watched.tpl"}"\n}}\n'
     first = up(mittnite, sock, {"a.hcl": WEB})
+    rendered.write_text("the running instance's file\n")
     second = Mittnite(
-        {"b.hcl": WEB}, tmp_path / "second", "--api", "--api-listen-address", f"unix://{sock}"
+        {"b.hcl": WEB + files},
+        tmp_path / "second",
+        "--api",
+        "--api-listen-address",
+        f"unix://{sock}",
     )
     try:
         assert second.wait(30) == 1
-        assert "in use by another running process" in second.stderr
+        assert (
+            f'level=fatal msg="error while starting API: {sock} is in use by another running '
+            "process (is another mittnite serving its API there?); stop it or choose another "
+            '--api-listen-address"'
+        ) in second.stderr
+        assert "[Errno" not in second.stderr
+        assert "generating configuration files" not in second.stderr
     finally:
         second.kill()
+    assert rendered.read_text() == "the running instance's file\n"  # not re-rendered
     assert first.process.poll() is None
     assert request(sock, go_get("/v1/jobs"))[1] == b'["web"]'
 

@@ -89,7 +89,9 @@ def test_list_and_status(mittnite: Start, workdir: str) -> None:
     assert "hidden" not in listed.stdout
 
     as_json = ctl(sock, "job", "list", "--json")
-    assert json.loads(as_json.stdout) == ["web"]
+    entries = json.loads(as_json.stdout)
+    assert [(e["name"], e["running"], e["pid"]) for e in entries] == [("web", True, pid)]
+    assert entries[0]["phase"]["reason"] == "started"
 
     text = ctl(sock, "job", "status", "web")
     assert text.returncode == 0
@@ -100,6 +102,12 @@ def test_list_and_status(mittnite: Start, workdir: str) -> None:
     document = status(sock)
     assert list(document) == ["pid", "running", "phase", "config"]
     assert document["running"] is True
+
+    # starting a running job says so, and changes nothing
+    again = ctl(sock, "job", "start", "web")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == f"▶️  job web is already running (pid {pid})\n"
+    assert status(sock)["pid"] == pid
 
 
 def test_stop_start_restart_wait(mittnite: Start, workdir: str) -> None:
@@ -174,7 +182,40 @@ def test_errors(mittnite: Start, workdir: str) -> None:
         assert f'job "{args[2]}" not found or is not controllable' in result.stderr
     logs = ctl(sock, "job", "logs", "hidden")
     assert logs.returncode == 1
-    assert 'job "hidden" not found or is not controllable' in logs.stderr
+    assert logs.stderr == ctl(sock, "job", "status", "hidden").stderr.replace(
+        "failed to get status of job hidden", "failed to print output"
+    )
+    assert "ws://" not in logs.stderr and "controllable = true" in logs.stderr
+
+
+def test_job_name_with_a_slash_and_a_bare_socket_path(mittnite: Start, workdir: str) -> None:
+    sock = os.path.join(workdir, "run", "api.sock")
+    slashed = (
+        'job "a/b" {\n command = "/bin/sh"\n args = ["-c", "echo from-a-b; exec sleep 1000"]\n'
+        " controllable = true\n}\n"
+    )
+    run = mittnite({"a.hcl": slashed}, "--api", "--api-listen-address", f"unix://{sock}")
+    run.wait_for('msg="starting job" job.name=a/b')
+
+    def bare(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*CTL, "--api-address", sock, *args], capture_output=True, text=True, timeout=30
+        )
+
+    listed = bare("job", "list", "--json")  # a bare socket path is unix://PATH
+    assert listed.returncode == 0, listed.stderr
+    assert [entry["name"] for entry in json.loads(listed.stdout)] == ["a/b"]
+    shown = bare("job", "status", "a/b")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("▶︎ a/b (running; reason=started; pid=")
+    deadline = time.monotonic() + 10
+    while "from-a-b" not in bare("job", "logs", "a/b").stdout:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    stopped = bare("job", "stop", "a/b")
+    assert stopped.returncode == 0, stopped.stderr
+    assert "😵 job a/b stopped" in stopped.stdout
+    run.wait_for('msg="job stopped" job.name=a/b')
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root")
@@ -191,3 +232,47 @@ def test_permission_denied(mittnite: Start, workdir: str) -> None:
         pytest.skip("the unprivileged user cannot run this Python")
     assert result.returncode == 1
     assert f"permission denied on the socket {sock}" in result.stderr
+
+
+ORIGINAL_CTL = Path(
+    os.environ.get(
+        "MITTNITECTL_ORIGINAL",
+        Path(__file__).resolve().parents[3] / "shared" / "reference" / "bin" / "mittnitectl-original",
+    )
+)
+
+
+@pytest.mark.skipif(not ORIGINAL_CTL.exists(), reason="the original mittnitectl is not here")
+def test_the_original_mittnitectl_works_against_our_api(mittnite: Start, workdir: str) -> None:
+    """The original's client (Go net/http + gorilla/websocket) drives our API unchanged."""
+    _, sock = up(mittnite, workdir)
+    deadline = time.monotonic() + 10
+    while Path(workdir, "web.out").read_text().count("\n") < LINES:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+    def original(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(ORIGINAL_CTL), "--api-address", f"unix://{sock}", *args],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+
+    pid = status(sock)["pid"]
+    listed = original("job", "list")
+    assert listed.returncode == 0 and f"web (running; reason=started; pid={pid})" in listed.stdout
+    shown = original("job", "status", "web")
+    assert shown.returncode == 0 and f"{workdir}/web.out" in shown.stdout
+    logs = original("job", "logs", "web", "--tail", "3")
+    assert logs.returncode == 0 and logs.stdout == f"{LINES - 2}\n{LINES - 1}\n{LINES}\n"
+    stopped = original("job", "stop", "web")
+    assert stopped.returncode == 0 and "job web stopped" in stopped.stdout
+    assert status(sock)["running"] is False
+    started = original("job", "start", "web")
+    assert started.returncode == 0 and "job web started" in started.stdout
+    assert status(sock)["running"] is True
+    refused = original("job", "status", "hidden")
+    words = " ".join(refused.stdout.replace("│", " ").split())  # the original wraps in a box
+    assert refused.returncode == 1
+    assert 'job "hidden" not found or is not controllable' in words

@@ -97,7 +97,7 @@ def test_quickstart_stack_runs_as_the_readme_describes(demo) -> None:  # type: i
         capture_output=True, text=True, timeout=30,
     )
     assert listed.returncode == 0, listed.stderr + log()
-    assert {"greeter", "web"} <= set(__import__("json").loads(listed.stdout))
+    assert {"greeter", "web"} <= {e["name"] for e in __import__("json").loads(listed.stdout)}
 
     # Editing the watched file makes the greeter reload it (SIGHUP through the watch).
     rendered.write_text("Hi, edited!\ninterval = 0.2\n")
@@ -110,3 +110,66 @@ def test_quickstart_stack_runs_as_the_readme_describes(demo) -> None:  # type: i
     assert processes_with(str(workdir / "run" / "www")) == []
     assert processes_with("greeter.py run/greeter.conf") == []
     assert not socket_path.exists()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_demo_ends_with_status_0_on_ctrl_c(tmp_path: Path) -> None:
+    """The README's promise: Ctrl-C in ``make demo`` stops the stack and make says 0.
+
+    Runs ``make demo`` on a terminal (a pty) in a copy of the Makefile and the example,
+    with this checkout's virtualenv, and types Ctrl-C: the terminal's SIGINT must reach
+    mittnite alone (run-demo.sh makes it the foreground job), so make is not interrupted.
+    """
+    import pty
+    import select
+
+    for port in (8080, 8081, 9102):
+        if not port_is_free(port):
+            pytest.fail(f"port {port} (used by the quick-start demo) is taken on this machine")
+    venv = BIN.parent
+    if not (venv / "bin" / "mittnite").exists():
+        pytest.skip("needs the checkout's virtualenv (make test creates it)")
+    work = tmp_path / "clone"
+    (work / "examples").mkdir(parents=True)
+    shutil.copy(ROOT / "Makefile", work)
+    shutil.copy(ROOT / "pyproject.toml", work)
+    shutil.copytree(
+        ROOT / "examples" / "quickstart",
+        work / "examples" / "quickstart",
+        ignore=shutil.ignore_patterns("run"),
+    )
+    (work / ".venv").symlink_to(venv)
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: make on the pty, the venv taken as installed
+        os.chdir(work)
+        os.execvp("make", ["make", "-o", ".venv/.installed", "demo"])
+    output = b""
+    interrupted = False
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([terminal], [], [], 0.2)
+            if ready:
+                try:
+                    data = os.read(terminal, 65536)
+                except OSError:  # the pty closed: make has exited
+                    break
+                if not data:
+                    break
+                output += data
+            if not interrupted and b"greeter: Hello, Mittnite!" in output:
+                os.write(terminal, b"\x03")  # Ctrl-C, as typed
+                interrupted = True
+        _, status = os.waitpid(pid, 0)
+    finally:
+        for leftover in processes_with(str(work)):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(leftover, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+        os.close(terminal)
+    text = output.decode(errors="replace")
+    assert interrupted, text
+    assert "received event interrupt" in text and "service runner shut down gracefully" in text
+    assert "Interrupt" not in text.replace("received event interrupt", ""), text
+    assert os.waitstatus_to_exitcode(status) == 0, text

@@ -87,7 +87,12 @@ def test_cool_down_timer_stops_the_process() -> None:
         StopProcess(),
     ]
     assert lazy.state == LazyState.STOPPING
-    assert lazy.exited(False, "signal: terminated") == [Log("info", "process terminated")]
+    # the original logs the cool-down's SIGTERM exit like a crash; so do we
+    assert lazy.exited(False, "signal: terminated") == [
+        Log("error", "job exited with error", {"error": "signal: terminated"}),
+        Log("error", "process terminated with error", {"error": "signal: terminated"}),
+        Log("info", "process terminated"),
+    ]
     assert lazy.state == LazyState.IDLE
 
 
@@ -119,6 +124,8 @@ def test_connection_during_stop_starts_again_once_the_old_process_is_gone() -> N
     assert lazy.process_needed() == []  # wait: the old process is still exiting
     assert lazy.state == LazyState.STOPPING
     assert lazy.exited(False, "signal: terminated") == [
+        Log("error", "job exited with error", {"error": "signal: terminated"}),
+        Log("error", "process terminated with error", {"error": "signal: terminated"}),
         Log("info", "process terminated"),
         Log("info", "starting job"),
         StartProcess(),
@@ -131,6 +138,7 @@ def test_connection_during_stop_starts_again_once_the_old_process_is_gone() -> N
 def test_crash_is_just_not_running_and_next_connection_restarts_without_backoff() -> None:
     lazy = running()
     assert lazy.exited(False, "exit status 3") == [
+        Log("error", "job exited with error", {"error": "exit status 3"}),
         Log("error", "process terminated with error", {"error": "exit status 3"}),
         Log("info", "process terminated"),
     ]

@@ -79,5 +79,9 @@ def test_directory_appearing_after_the_wait_started(tmp_path: Path, logs: LogCap
         return await ready_after(probe, bring_up, logs, delay=1.3)
 
     assert run(scenario()) < 0.5
-    assert logs.matching(f'err="filesystem: {target} does not exist" kind=probe name=data')
+    # err: the original's Go text; reason: the same in plain words
+    assert logs.matching(
+        f'err="open {target}: no such file or directory" kind=probe name=data '
+        f'reason="filesystem: {target} does not exist"'
+    )
     assert not logs.matching("level=fatal")

@@ -22,9 +22,9 @@ def test_status_body_is_what_go_encodes() -> None:
         }
     )
     assert body == (
-        b'{"probes":{"db":{"message":"mysql: access denied for user \'foo\'","ok":false},'
-        b'"html":{"message":"\\u003cb\\u003e \\u0026 \\u003c/b\\u003e\\u2028\\n\\t\\"quoted\\"",'
-        b'"ok":false},"web":{"ok":true},"\xc3\xbcmlaut":{"ok":false}}}\n'
+        b'{"probes":{"db":{"ok":false,"message":"mysql: access denied for user \'foo\'"},'
+        b'"html":{"ok":false,"message":"\\u003cb\\u003e \\u0026 \\u003c/b\\u003e\\u2028\\n\\t'
+        b'\\"quoted\\""},"web":{"ok":true},"\xc3\xbcmlaut":{"ok":false}}}\n'
     )
     assert status_body({}) == b'{"probes":{}}\n'
 

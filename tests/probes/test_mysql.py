@@ -107,4 +107,6 @@ def test_server_coming_up_after_the_wait_started(
             await forwarder.stop()
 
     assert run(scenario()) < 1.0
-    assert logs.matching(f'err="mysql: connection refused at 127.0.0.1:{port}"')
+    # err: the original's Go text; reason: the same in plain words
+    assert logs.matching(f'err="dial tcp 127.0.0.1:{port}: connect: connection refused"')
+    assert logs.matching(f'reason="mysql: connection refused at 127.0.0.1:{port}"')

@@ -124,7 +124,8 @@ def test_server_coming_up_after_the_wait_started(
     assert elapsed < 1.0  # noticed through the refused-port watch, not the next 1 s retry
     warnings = logs.matching("level=warning")
     assert warnings[0].endswith(
-        f'err="redis: connection refused at 127.0.0.1:{server.port}" kind=probe name=cache'
+        f'err="dial tcp 127.0.0.1:{server.port}: connect: connection refused" kind=probe '
+        f'name=cache reason="redis: connection refused at 127.0.0.1:{server.port}"'
     )
     assert len(warnings) == 1  # same error repeated: rate limited
     assert not asyncio.iscoroutine(probe)  # the probe object is reusable

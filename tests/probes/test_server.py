@@ -87,8 +87,9 @@ def test_status_reports_every_probe_any_method(
 ) -> None:
     probes = web_probes(web, logs, up="/ok", down="/fail")
     body = (
-        b'{"probes":{"down":{"message":"http: GET http://127.0.0.1:%d/fail returned 503",'
-        b'"ok":false},"up":{"ok":true}}}\n' % web.port
+        b'{"probes":{"down":{"ok":false,"message":"http service '
+        b"'http://127.0.0.1:%d/fail' returned status code 503\"},"
+        b'"up":{"ok":true}}}\n' % web.port
     )
 
     async def scenario(server: ProbeServer) -> list[bytes]:
@@ -193,7 +194,7 @@ def test_slow_probes_time_out_on_every_request(web: HttpTarget, logs: LogCapture
         assert 0.9 < elapsed < 1.4
         assert answer.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
         assert answer.endswith(
-            b'{"probes":{"quick":{"ok":true},"slow":{"message":"timed out","ok":false}}}\n'
+            b'{"probes":{"quick":{"ok":true},"slow":{"ok":false,"message":"timed out"}}}\n'
         )
     assert len(logs.matching('level=error msg="timed out" kind=probe probes=slow')) == 2
 

@@ -80,8 +80,9 @@ def test_failing_probe_is_retried_every_second(logs: LogCapture) -> None:
     warnings = logs.matching("not ready yet")
     assert len(warnings) == 1  # the same error is not repeated within 10 s
     assert warnings[0].endswith(
-        f'level=warning msg="not ready yet" err="http: GET http://127.0.0.1:{web.port}/fail '
-        'returned 503" kind=probe name=web'
+        f'level=warning msg="not ready yet" err="http service \'http://127.0.0.1:{web.port}/fail\' '
+        'returned status code 503" kind=probe name=web '
+        f'reason="http: GET http://127.0.0.1:{web.port}/fail returned 503"'
     )
 
 

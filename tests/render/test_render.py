@@ -60,8 +60,10 @@ def test_failing_template_leaves_the_old_file_untouched(tmp_path: Path) -> None:
     conf = setup(tmp_path, 'before {{ fail "boom" }} after', str(target))
     with pytest.raises(RenderError) as info:
         render(conf)
+    # Go's text first (scripts match it), then where the template and the block are
     assert str(info.value) == (
         f'template: {target}:1:10: executing "{target}" at <fail "boom">: error calling fail: boom'
+        f" (template file {tmp_path / 't.tpl'}; file block at {conf / 'a.hcl'}:1:1)"
     )
     assert target.read_text() == "previous content\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []

@@ -5,10 +5,18 @@
 * ``POST /v1/job/{job}/start`` / ``restart`` / ``stop``
 * ``GET /v1/job/{job}/logs``
 
-``{job}`` is one path segment of the decoded path. A known path with another
-method is ``405`` (empty body), anything else ``404 page not found``. A path
-that is not clean (``//v1/jobs``, ``/v1/./jobs``) is redirected with ``301``
-to its clean form, as mux does.
+Wrong methods are answered as the original's router answers them (checked
+against its release build): ``/v1/jobs`` with another method is ``405`` with
+an empty body; a job route with the wrong method (``GET .../start``) is
+``404 page not found`` (the job routes live on a mux sub-router, which does
+not report method mismatches). Anything else is ``404 page not found``. A
+path that is not clean (``//v1/jobs``, ``/v1/./jobs``) is redirected with
+``301`` to its clean form, as mux does.
+
+``{job}`` is one segment of the path *as sent*, percent-decoded on its own,
+so a job whose name contains ``/`` is reachable as ``/v1/job/a%2Fb/status``
+(the original decodes the whole path first, so such a job was unreachable,
+and ``/v1/job/web%2Fstatus`` meant ``/v1/job/web/status``).
 """
 
 from __future__ import annotations
@@ -55,9 +63,9 @@ class NoMatch:
 
 
 def split_target(target: str) -> tuple[str, str]:
-    """A request target into (decoded path, raw query)."""
+    """A request target into (path as sent, still percent-encoded; raw query)."""
     path, _, query = target.partition("?")
-    return unquote(path), query
+    return path, query
 
 
 def clean_path(path: str) -> str:
@@ -75,16 +83,16 @@ def clean_path(path: str) -> str:
 
 
 def route(method: str, path: str) -> Match | NoMatch:
-    """The route for ``method`` on the decoded ``path``."""
+    """The route for ``method`` on ``path`` (as sent, percent-encoded)."""
     cleaned = clean_path(path)
     if cleaned != path:
         return NoMatch(301, cleaned)
-    if path == "/v1/jobs":
+    parts = [unquote(part) for part in path.split("/")]
+    if parts == ["", "v1", "jobs"]:
         return Match("list") if method == "GET" else NoMatch(405)
-    parts = path.split("/")
     # "", "v1", "job", name, action
     if len(parts) == 5 and parts[1] == "v1" and parts[2] == "job" and parts[3]:
         wanted = ACTIONS.get(parts[4])
-        if wanted is not None:
-            return Match(parts[4], parts[3]) if method == wanted else NoMatch(405)
+        if wanted is not None and method == wanted:
+            return Match(parts[4], parts[3])
     return NoMatch(404)

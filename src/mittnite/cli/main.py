@@ -73,7 +73,7 @@ UP_FLAGS = [
     Flag(
         "api-listen-address",
         "string",
-        f'listen address for the api. Defaults to "{DEFAULT_API_ADDRESS}"',
+        "listen address for the api (unix:///path/to.sock or host:port)",
         DEFAULT_API_ADDRESS,
     ),
     Flag(
@@ -122,7 +122,8 @@ def build_root() -> Command:
             Flag(
                 "log-format",
                 "string",
-                "format of mittnite's own log lines: text, json or tty",
+                "format of mittnite's own log lines: auto (tty on a terminal, text "
+                "otherwise), text, json or tty",
                 "auto",
             ),
         ],
@@ -160,7 +161,10 @@ def build_root() -> Command:
         flags=[Flag("json", "bool", "print the effective configuration as JSON")],
         run=_run_validate,
     )
-    root.add(help_command(root), renderfiles, up, validate, version)
+    from .completion import completion_commands, no_arguments
+
+    completion, complete = completion_commands(root, no_arguments, files=True)
+    root.add(completion, complete, help_command(root), renderfiles, up, validate, version)
     return root
 
 

@@ -1,27 +1,101 @@
-"""``mittnite version`` and ``mittnite --version``."""
+"""``mittnite version`` and ``mittnite --version``.
+
+The original's release builds print the version, the full commit hash and
+the build time (RFC 3339, UTC), injected by the linker. Ours come from:
+
+* version: the installed distribution's metadata (``mittnite.__version__``
+  when run from a source tree that is not installed);
+* commit: the live ``git`` commit when the package runs from a checkout
+  (an editable install sees every new commit), else the record the build
+  wrote (``mittnite._build_info``, see ``build_backend/``);
+* build time: that record.
+
+A value nobody can know is ``unknown``, never an empty string.
+"""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from .. import __version__
 from .framework import Invocation
 
-COMMIT = ""
-BUILT_AT = ""
+UNKNOWN = "unknown"
+
+
+def package_version() -> str:
+    """The installed distribution's version; the source tree's when not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mittnite")
+    except PackageNotFoundError:
+        return __version__
+
+
+def _recorded() -> tuple[str, str]:
+    """(commit, build time) as the build recorded them."""
+    try:
+        from .. import _build_info  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        return UNKNOWN, UNKNOWN
+    commit = str(getattr(_build_info, "COMMIT", "") or UNKNOWN)
+    built_at = str(getattr(_build_info, "BUILT_AT", "") or UNKNOWN)
+    return commit, built_at
+
+
+def checkout_commit(package_dir: Path) -> str | None:
+    """The commit of the git checkout the package runs from (None when not in one)."""
+    import subprocess
+
+    root = package_dir.parent.parent  # src/mittnite -> the project root
+    if not (root / ".git").exists():
+        return None
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+        if done.returncode != 0 or not done.stdout.strip():
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = done.stdout.strip()
+    return f"{commit}-dirty" if dirty.returncode == 0 and dirty.stdout.strip() else commit
+
+
+def build_info() -> tuple[str, str, str]:
+    """(version, commit, build time), never empty."""
+    commit, built_at = _recorded()
+    live = checkout_commit(Path(__file__).resolve().parent.parent)
+    return package_version(), live or commit, built_at
+
+
+def version_line() -> str:
+    version, commit, built_at = build_info()
+    return f"Mittnite process manager, version {version} (commit {commit}), built at {built_at}"
 
 
 def run(invocation: Invocation) -> int:
     """Log the extended version line (the original logs it at info to stderr)."""
     from ..logs.logger import get_logger
 
-    get_logger().info(
-        f"Mittnite process manager, version {__version__} (commit {COMMIT}), built at {BUILT_AT}"
-    )
+    get_logger().info(version_line())
     return 0
 
 
 def print_short_version() -> int:
     """``mittnite -v``: cobra's version line on stdout."""
-    sys.stdout.write(f"mittnite version {__version__}\n")
+    sys.stdout.write(f"mittnite version {package_version()}\n")
     return 0

@@ -252,11 +252,10 @@ class JobMachine:
             self.state = State.IDLE
             self._set_phase(Phase.STOPPED)
             return [CancelTimer(timer), Log("info", "job stopped"), Finished("stopped")]
+        # the original's words: its process object outlived an exited process
+        why = "no such process" if self.pid is not None else "job is not running"
         return [
-            Log(
-                "warning",
-                f"failed to send signal {self.stop_signal} to job {self.name}: job is not running",
-            )
+            Log("warning", f"failed to send signal {self.stop_signal} to job {self.name}: {why}")
         ]
 
     def restart(self) -> list[Action]:
@@ -293,7 +292,10 @@ class JobMachine:
         self.shutting_down = True
         if self.state == State.RUNNING:
             self.stop_requested = True
-            return self._signal_and_wait(self.stop_signal)
+            actions = self._signal_and_wait(self.stop_signal)
+            if self.stop_signal == signal.SIGTERM:
+                actions.append(Log("info", "sent SIGTERM to job's process group"))
+            return actions
         if self.state in (State.STARTING, State.STOPPING):
             self.stop_requested = True
             self.restart_requested = False
@@ -333,7 +335,12 @@ class JobMachine:
             return actions + self._ended_by_request()
         if self.restart_requested:
             self.restart_requested = False
-            return [*actions, Log("info", "job stopped for restart"), *self._spawn()]
+            return [
+                *actions,
+                Log("info", "job stopped for restart"),
+                Log("info", "restart process"),
+                *self._spawn(),
+            ]
         if success and self.one_time:
             self.state = State.IDLE
             self._set_phase(Phase.COMPLETED)
@@ -363,9 +370,10 @@ class JobMachine:
         self.state = State.IDLE
         self.stop_requested = False
         self._set_phase(Phase.STOPPED)
+        stopped = [Log("info", "job stopped"), Log("info", "stop process")]
         if self.shutting_down:
-            return [Log("info", "job stopped"), Finished("shutdown")]
-        return [Log("info", "job stopped"), Finished("stopped")]
+            return [*stopped, Finished("shutdown")]
+        return [*stopped, Finished("stopped")]
 
     def _failed(self, error: str) -> list[Action]:
         self.last_error = error
@@ -399,5 +407,6 @@ class JobMachine:
             self.state = State.IDLE
             return [*actions, Finished("failed")]
         self.state = State.IDLE
+        # logged once, by whoever ends the run (as the original: error, then the fatal line)
         message = f"reached max retries for job {self.name}; last error: {error}"
-        return [Log("error", message), Finished("failed", error=message)]
+        return [Finished("failed", error=message)]

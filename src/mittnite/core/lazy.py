@@ -87,6 +87,8 @@ class LazyMachine:
         self.timer_armed = False
         self.start_after_stop = False
         """A connection arrived while stopping: start again once the old process is gone."""
+        self.cooling_down = False
+        """The stop under way is a cool-down (its exit is logged like a crash, as the original)."""
         self.stop_after_start = False
         """Cool-down or shutdown came while starting: stop as soon as it exists."""
         self.shutting_down = False
@@ -169,10 +171,13 @@ class LazyMachine:
         if self.state == LazyState.IDLE:
             return []
         stopped_by_us = self.state == LazyState.STOPPING
+        cooled_down, self.cooling_down = self.cooling_down, False
         self.state = LazyState.IDLE
         self.stop_after_start = False
         actions = self._disarm()
-        if not success and not stopped_by_us:
+        if not success and not self.shutting_down and (cooled_down or not stopped_by_us):
+            # a cool-down stop too: the original logs its SIGTERM exit like a crash
+            actions.append(Log("error", "job exited with error", {"error": description}))
             actions.append(Log("error", "process terminated with error", {"error": description}))
         actions.append(Log("info", "process terminated"))
         if self.start_after_stop and not self.shutting_down:
@@ -188,6 +193,7 @@ class LazyMachine:
         if self.active or self.shutting_down:
             return []
         if self.state == LazyState.RUNNING:
+            self.cooling_down = True
             return self._stop()
         return []
 

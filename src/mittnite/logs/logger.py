@@ -5,7 +5,8 @@ Default (stderr is not a terminal, i.e. in containers) - logfmt, as logrus print
     time="28-11-2026 12:44:34" level=info msg="starting job" job.name=web
 
 On a terminal the original prints coloured ``INFO[28-11-2026 12:44:34] msg  k=v``
-lines; ``--log-format=json`` gives one JSON object per line for log shippers.
+lines; ``--log-format=json`` gives one JSON object per line for log shippers,
+with an RFC 3339 ``time`` (``2026-12-06T16:53:01Z``, or ``+01:00`` outside UTC).
 The level is ``info`` unless ``MITTNITE_LOG_LEVEL=debug``.
 
 Why not :mod:`logging`: the format must match logrus byte for byte (field
@@ -93,6 +94,19 @@ def _timestamp(now: float) -> str:
     return time.strftime("%d-%m-%Y %H:%M:%S", time.localtime(now))
 
 
+def rfc3339(now: float) -> str:
+    """Local time in RFC 3339, as log pipelines parse it: ``Z`` for UTC, else ``+01:00``."""
+    moment = time.localtime(now)
+    offset = moment.tm_gmtoff or 0
+    if offset == 0:
+        zone = "Z"
+    else:
+        sign = "+" if offset > 0 else "-"
+        hours, minutes = divmod(abs(offset) // 60, 60)
+        zone = f"{sign}{hours:02d}:{minutes:02d}"
+    return time.strftime("%Y-%m-%dT%H:%M:%S", moment) + zone
+
+
 class Logger:
     """A small structured logger writing complete lines to one stream."""
 
@@ -177,7 +191,7 @@ class Logger:
             data[key] = value
         data["level"] = level
         data["msg"] = msg
-        data["time"] = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(now))
+        data["time"] = rfc3339(now)
         return json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n"
 
     def _mask(self, line: str) -> str:

@@ -25,6 +25,7 @@ import aiormq.exceptions
 
 from .base import BrokenChecker, Checker, ProbeError
 from .connect import can_connect, describe_connect_failure
+from .gotext import escape_path
 from .resolve import hostname_or_local, join_host_port, parse_port, resolve_env, with_default
 
 TYPE_CHECKING = False
@@ -61,6 +62,13 @@ class AmqpChecker(Checker):
         )
         # aiormq reads the vhost from the URL path; "%2F" is how "/" survives.
         self._url = f"amqp://{userinfo}{self.target}/{quote(virtual_host, safe='')}"
+        # the URL as the original's messages show it (Go's url.URL with the vhost as path)
+        path = virtual_host if virtual_host.startswith("/") else "/" + virtual_host
+        self.go_url = f"amqp://{userinfo}{self.target}{escape_path(path)}"
+
+    def _go(self, cause: str) -> str:
+        """The original's wording: ``failed to dial amqp with url '...': <cause>``."""
+        return f"failed to dial amqp with url '{self.go_url}': {cause}"
 
     async def reachable(self) -> bool:
         return await can_connect(self.host, self.port)
@@ -72,7 +80,8 @@ class AmqpChecker(Checker):
         except aiormq.exceptions.ProbableAuthenticationError:
             raise ProbeError(
                 f"amqp: access refused for user {self.user!r} at {self.target} "
-                "(wrong user name or password)"
+                "(wrong user name or password)",
+                go_text=self._go('Exception (403) Reason: "username or password not allowed"'),
             ) from None
         except aiormq.exceptions.InvalidFrameError as error:
             if "OpenOk" in str(error):
@@ -86,7 +95,12 @@ class AmqpChecker(Checker):
                 f"amqp: {self.target} closed the connection; is it an AMQP broker?"
             ) from None
         except OSError as error:  # aiormq's connection errors are OSErrors with the errno
-            raise describe_connect_failure("amqp", self.target, [error]) from None
+            failure = describe_connect_failure("amqp", self.target, [error])
+            raise ProbeError(
+                failure.message,
+                unreachable=failure.unreachable,
+                go_text=self._go(failure.go_text),
+            ) from None
         except aiormq.exceptions.AMQPError as error:
             raise ProbeError(f"amqp: {self.target}: {error}") from None
         finally:

@@ -27,15 +27,23 @@ DEFAULT_TIMEOUT = 5.0
 class ProbeError(Exception):
     """A probe is not ready; the message is meant for a person and never holds a password.
 
+    ``go_text`` is the same failure as the original's Go code worded it
+    (``dial tcp 127.0.0.1:6379: connect: connection refused``); ``/status``
+    shows it, so dashboards matching the original's messages keep working
+    (see :mod:`.gotext`). Without one, ``/status`` shows the message.
+
     ``unreachable`` marks failures where nothing answers yet (connection
     refused, missing directory); the readiness wait watches those cheaply so
     it notices the moment the service appears instead of at the next retry.
     """
 
-    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+    def __init__(
+        self, message: str, *, unreachable: bool = False, go_text: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.unreachable = unreachable
+        self.go_text = go_text or message
 
     def __str__(self) -> str:
         return self.message
@@ -74,6 +82,10 @@ class Checker:
     def timeout_message(self) -> str:
         """The error shown when an attempt exceeds :attr:`timeout`."""
         return f"{self.kind}: no answer from {self.target} within {format_seconds(self.timeout)}"
+
+    def timeout_go_text(self) -> str:
+        """The same for ``/status`` (the original's text for a probe that took too long)."""
+        return "timed out"
 
     async def reachable(self) -> bool | None:
         """A cheap "has something appeared?" test (``None``: this kind has none)."""
@@ -129,7 +141,9 @@ class Probe:
             self._inflight = task
         failure = await asyncio.shield(task)
         if failure is not None:
-            raise ProbeError(failure.message, unreachable=failure.unreachable)
+            raise ProbeError(
+                failure.message, unreachable=failure.unreachable, go_text=failure.go_text
+            )
 
     async def result(self) -> str | None:
         """Like :meth:`check`, but returns the error text (``None`` when ready)."""
@@ -137,6 +151,14 @@ class Probe:
             await self.check()
         except ProbeError as error:
             return error.message
+        return None
+
+    async def status_text(self) -> str | None:
+        """Like :meth:`result`, but the error as ``/status`` shows it (the original's Go text)."""
+        try:
+            await self.check()
+        except ProbeError as error:
+            return error.go_text
         return None
 
     async def reachable(self) -> bool | None:
@@ -163,7 +185,9 @@ class Probe:
         except ProbeError as error:
             failure = error
         except TimeoutError:
-            failure = ProbeError(self.checker.timeout_message())
+            failure = ProbeError(
+                self.checker.timeout_message(), go_text=self.checker.timeout_go_text()
+            )
         except Exception as error:  # a driver bug must never take the init down
             failure = ProbeError(f"{self.kind}: unexpected {type(error).__name__}: {error}")
         else:
@@ -187,13 +211,14 @@ class Probe:
 
 
 def _masked(failure: ProbeError, secrets: tuple[str, ...]) -> ProbeError:
-    message = failure.message
+    message, go_text = failure.message, failure.go_text
     for secret in sorted(secrets, key=len, reverse=True):
-        if secret and secret in message:
+        if secret:
             message = message.replace(secret, MASK)
-    if message == failure.message:
+            go_text = go_text.replace(secret, MASK)
+    if message == failure.message and go_text == failure.go_text:
         return failure
-    return ProbeError(message, unreachable=failure.unreachable)
+    return ProbeError(message, unreachable=failure.unreachable, go_text=go_text)
 
 
 def _consume_outcome(task: asyncio.Task[ProbeError | None]) -> None:
@@ -225,10 +250,11 @@ class BrokenChecker(Checker):
     the reason instead of the probe silently vanishing.
     """
 
-    def __init__(self, kind: str, target: str, message: str) -> None:
+    def __init__(self, kind: str, target: str, message: str, go_text: str | None = None) -> None:
         self.kind = kind
         self.target = target
         self.message = message
+        self.go_text = go_text
 
     async def check(self) -> None:
-        raise ProbeError(self.message)
+        raise ProbeError(self.message, go_text=self.go_text)

@@ -15,6 +15,7 @@ import os
 import socket
 
 from .base import ProbeError
+from .gotext import dial_lookup_text, dial_text, host_port
 from .resolve import join_host_port
 
 TYPE_CHECKING = False
@@ -40,8 +41,10 @@ async def open_tcp(
     address = join_host_port(host, port)
     addresses = await _resolve(kind, host, port)
     failures: list[BaseException] = []
+    dialed = ""
     per_address = max(timeout / len(addresses), 1.0)
     for family, sockaddr in addresses:
+        dialed = host_port(sockaddr[0], sockaddr[1])
         try:
             async with asyncio.timeout(per_address):
                 return await asyncio.open_connection(
@@ -57,7 +60,7 @@ async def open_tcp(
                     f"{kind}: TLS handshake with {address} failed: {_tls_reason(error)}"
                 ) from None
             failures.append(error)
-    raise describe_connect_failure(kind, address, failures)
+    raise describe_connect_failure(kind, address, failures, dialed)
 
 
 async def can_connect(host: str, port: int) -> bool:
@@ -82,7 +85,7 @@ async def _resolve(kind: str, host: str, port: int) -> list[tuple[int, tuple[str
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
-        raise ProbeError(f"{kind}: cannot resolve host {host!r} ({_gai_reason(error)})") from None
+        raise resolve_failure(kind, host, error) from None
     seen: list[tuple[int, tuple[str, int]]] = []
     for family, _type, _proto, _name, sockaddr in infos:
         entry = (int(family), (str(sockaddr[0]), int(sockaddr[1])))
@@ -93,17 +96,53 @@ async def _resolve(kind: str, host: str, port: int) -> list[tuple[int, tuple[str
     return seen
 
 
-def describe_connect_failure(kind: str, address: str, failures: list[BaseException]) -> ProbeError:
-    """The most telling of several connect failures, as one :class:`ProbeError`."""
+def resolve_failure(kind: str, host: str, error: socket.gaierror) -> ProbeError:
+    """``host`` has no address: plain words for the log, Go's resolver text for ``/status``."""
+    return ProbeError(
+        f"{kind}: cannot resolve host {host!r} ({_gai_reason(error)})",
+        go_text=dial_lookup_text(host, error),
+    )
+
+
+def describe_connect_failure(
+    kind: str, address: str, failures: list[BaseException], dialed: str = ""
+) -> ProbeError:
+    """The most telling of several connect failures, as one :class:`ProbeError`.
+
+    ``dialed`` is the resolved address last tried (Go names it in its text);
+    ``address`` as configured when unknown.
+    """
     codes = [getattr(failure, "errno", None) for failure in failures]
+    dialed = dialed or address
+    for failure in failures:
+        code = getattr(failure, "errno", None)
+        # a resolver failure, maybe re-raised by a driver as a plain OSError (EAI_* < 0)
+        if isinstance(failure, socket.gaierror) or (isinstance(code, int) and code < 0):
+            host = address.rpartition(":")[0].strip("[]")
+            return resolve_failure(kind, host, socket.gaierror(code, str(failure)))
     if any(code in _REFUSED for code in codes):
-        return ProbeError(f"{kind}: connection refused at {address}", unreachable=True)
+        refused = next(f for f in failures if getattr(f, "errno", None) in _REFUSED)
+        return ProbeError(
+            f"{kind}: connection refused at {address}",
+            unreachable=True,
+            go_text=dial_text(dialed, refused),
+        )
     if any(isinstance(failure, TimeoutError) for failure in failures):
-        return ProbeError(f"{kind}: timed out connecting to {address}")
+        return ProbeError(
+            f"{kind}: timed out connecting to {address}",
+            go_text=dial_text(dialed, TimeoutError()),
+        )
     if any(code in _UNREACHABLE for code in codes):
-        return ProbeError(f"{kind}: {address} is unreachable (no route to host)")
-    failure = failures[-1] if failures else None
-    return ProbeError(f"{kind}: cannot connect to {address}: {os_reason(failure)}")
+        unreachable = next(f for f in failures if getattr(f, "errno", None) in _UNREACHABLE)
+        return ProbeError(
+            f"{kind}: {address} is unreachable (no route to host)",
+            go_text=dial_text(dialed, unreachable),
+        )
+    last = failures[-1] if failures else None
+    return ProbeError(
+        f"{kind}: cannot connect to {address}: {os_reason(last)}",
+        go_text=None if last is None else dial_text(dialed, last),
+    )
 
 
 def os_reason(error: BaseException | None) -> str:

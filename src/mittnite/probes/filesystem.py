@@ -12,6 +12,7 @@ import os
 
 from .base import Checker, ProbeError
 from .blocking import run_blocking
+from .gotext import fs_text
 
 
 class FilesystemChecker(Checker):
@@ -35,15 +36,27 @@ class FilesystemChecker(Checker):
         try:
             with os.scandir(path) as entries:
                 next(entries, None)
-        except FileNotFoundError:
-            raise ProbeError(f"filesystem: {path} does not exist", unreachable=True) from None
-        except NotADirectoryError:
-            raise ProbeError(f"filesystem: {path} is not a directory") from None
-        except PermissionError:
-            raise ProbeError(f"filesystem: {path} is not readable (permission denied)") from None
+        except FileNotFoundError as error:
+            raise ProbeError(
+                f"filesystem: {path} does not exist",
+                unreachable=True,
+                go_text=fs_text("open", path, error),
+            ) from None
+        except NotADirectoryError as error:
+            raise ProbeError(
+                f"filesystem: {path} is not a directory", go_text=fs_text("readdirent", path, error)
+            ) from None
+        except PermissionError as error:
+            raise ProbeError(
+                f"filesystem: {path} is not readable (permission denied)",
+                go_text=fs_text("open", path, error),
+            ) from None
         except OSError as error:
             reason = os.strerror(error.errno) if error.errno else str(error)
-            raise ProbeError(f"filesystem: cannot read {path}: {reason.lower()}") from None
+            raise ProbeError(
+                f"filesystem: cannot read {path}: {reason.lower()}",
+                go_text=fs_text("open", path, error),
+            ) from None
 
 
 def build(path: str) -> FilesystemChecker:

@@ -8,7 +8,9 @@ every attempt, ``invalid timeout duration: ...``), a path without a leading
 ``?`` in it is sent as ``%3F``, exactly as the original did). The
 ``User-Agent`` is Go's, so access-log filters written for the original keep
 working. Unlike the original, the response body is never read and the
-connection is closed right away (the original leaked it).
+connection is closed right away (the original leaked it). ``/status`` shows
+the original's texts (``http service 'URL' returned status code 500``,
+``Get "URL": dial tcp ...``).
 
 HTTP/1.1 framing is h11's; only the status line and headers are awaited.
 """
@@ -17,13 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import h11
 
 from ..golang.gotime import parse_duration
 from .base import BrokenChecker, Checker, ProbeError
 from .connect import can_connect, open_tcp
+from .gotext import escape_path
 from .resolve import hostname_or_local, join_host_port, parse_port, resolve_env
 
 TYPE_CHECKING = False
@@ -40,14 +43,6 @@ MAX_REDIRECTS = 10
 USER_AGENT = "Go-http-client/1.1"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_PATH_SAFE = "/$&+,:;=@"  # Go leaves these unescaped in a URL path
-
-
-def escape_path(path: str) -> str:
-    """A path as Go's ``url.URL`` writes it: leading ``/``, the rest percent-escaped."""
-    if path and not path.startswith("/"):
-        path = "/" + path
-    return quote(path, safe=_PATH_SAFE)
 
 
 class HttpChecker(Checker):
@@ -66,6 +61,12 @@ class HttpChecker(Checker):
     def timeout_message(self) -> str:
         return f"http: GET {self.url}: no response within {self._timeout_text}"
 
+    def timeout_go_text(self) -> str:
+        return (
+            f'Get "{self.url}": context deadline exceeded '
+            "(Client.Timeout exceeded while awaiting headers)"
+        )
+
     async def reachable(self) -> bool:
         return await can_connect(self._host, self._port)
 
@@ -83,21 +84,32 @@ class HttpChecker(Checker):
             if 200 <= status < 400:
                 return
             where = "" if url == self.url else f" (redirected to {url})"
-            raise ProbeError(f"http: GET {self.url} returned {status}{where}")
+            raise ProbeError(
+                f"http: GET {self.url} returned {status}{where}",
+                go_text=f"http service '{self.url}' returned status code {status}",
+            )
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
 
     async def _get(self, url: str) -> tuple[int, str]:
         """Status and ``Location`` of one GET; the body is never read."""
         parts = urlsplit(url)
         if parts.scheme not in _DEFAULT_PORTS:
-            raise ProbeError(f"http: GET {url}: unsupported protocol scheme {parts.scheme!r}")
+            raise ProbeError(
+                f"http: GET {url}: unsupported protocol scheme {parts.scheme!r}",
+                go_text=f'Get "{url}": unsupported protocol scheme "{parts.scheme}"',
+            )
         try:
             port = parts.port or _DEFAULT_PORTS[parts.scheme]
         except ValueError:
             raise ProbeError(f"http: GET {url}: invalid port") from None
         host = parts.hostname or "localhost"
         context = self._tls_context() if parts.scheme == "https" else None
-        reader, writer = await open_tcp(self.kind, host, port, ssl_context=context)
+        try:
+            reader, writer = await open_tcp(self.kind, host, port, ssl_context=context)
+        except ProbeError as error:  # Go's client wraps it: Get "URL": dial tcp ...
+            raise ProbeError(
+                error.message, unreachable=error.unreachable, go_text=f'Get "{url}": {error.go_text}'
+            ) from None
         connection = h11.Connection(our_role=h11.CLIENT)
         target = parts.path or "/"
         if parts.query:

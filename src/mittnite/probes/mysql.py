@@ -8,13 +8,12 @@ by 5 s connect/read/write timeouts.
 configured to *refuse* the ``mysql_native_password`` method unless the
 option is true (any Go boolean spelling; anything else means false). PyMySQL
 has no such switch, so the refusal is installed through its documented
-``auth_plugin_map``: the entry for ``mysql_native_password`` refuses. With
-PyMySQL the refusal happens when the server names the method - for an
-account whose method is the server's default that is right after PyMySQL has
-sent its (scrambled, never plain) answer, whereas Go refuses before sending;
-the result, a failed probe with the same advice, is the same. Methods Go
-would also use (``caching_sha2_password``, ``sha256_password``,
-``client_ed25519`` when PyNaCl is installed) are accepted.
+``auth_plugin_map`` (the entry for ``mysql_native_password`` refuses when the
+server switches to it) and, as Go did, before answering a greeting that names
+it as the server's default (so a wrong password is refused with the same
+advice, not "access denied"). Methods Go would also use
+(``caching_sha2_password``, ``sha256_password``, ``client_ed25519`` when
+PyNaCl is installed) are accepted.
 
 Unlike the original (which logged its DSN with the password at debug level),
 no password reaches a log line or an error.
@@ -61,10 +60,26 @@ class NativePasswordRefused(Exception):
 
 
 class _RefuseNativePassword:
-    """``auth_plugin_map`` entry: PyMySQL builds it when the server picks the method."""
+    """``auth_plugin_map`` entry: PyMySQL builds it when the server switches to the method."""
 
     def __init__(self, connection: object) -> None:
         raise NativePasswordRefused
+
+
+class _Connection(pymysql.connections.Connection):  # type: ignore[misc]  # untyped library
+    """Refuses ``mysql_native_password`` before answering, where Go's driver refused it.
+
+    The server's greeting names its default method; Go's driver (with
+    ``allowNativePasswords=false``) stopped right there, so a wrong password
+    and a right one got the same refusal. PyMySQL would answer first.
+    """
+
+    refuse_native = False
+
+    def _request_authentication(self) -> None:
+        if self.refuse_native and self._auth_plugin_name in ("", "mysql_native_password"):
+            raise NativePasswordRefused
+        super()._request_authentication()
 
 
 class MySQLChecker(Checker):
@@ -96,7 +111,7 @@ class MySQLChecker(Checker):
         await run_blocking(self._select_one, name="mittnite-probe-mysql")
 
     def _select_one(self) -> None:
-        connection = pymysql.connections.Connection(
+        connection = _Connection(
             host=self.host,
             port=self.port,
             password=self.password,
@@ -112,6 +127,7 @@ class MySQLChecker(Checker):
         )
         # PyMySQL would replace an empty user name by the OS user; the original sends it as is.
         connection.user = self.user
+        connection.refuse_native = not self.allow_native_password
         try:
             connection.connect()
             with connection.cursor() as cursor:
@@ -120,7 +136,8 @@ class MySQLChecker(Checker):
         except NativePasswordRefused:
             raise ProbeError(
                 f"mysql: user {self.user!r} signs in with mysql_native_password, which this "
-                "probe refuses unless allowNativePassword = true"
+                "probe refuses unless allowNativePassword = true",
+                go_text="this user requires mysql native password authentication.",
             ) from None
         except pymysql.MySQLError as error:
             raise self._describe(error) from None
@@ -129,6 +146,14 @@ class MySQLChecker(Checker):
                 connection.close()
 
     def _describe(self, error: pymysql.MySQLError) -> ProbeError:
+        failure = self._plain(error)
+        code = error.args[0] if error.args and isinstance(error.args[0], int) else None
+        if code is not None and code < 2000 and len(error.args) > 1:
+            # a server error, as the original's Go driver printed it
+            return ProbeError(failure.message, go_text=f"Error {code}: {error.args[1]}")
+        return failure
+
+    def _plain(self, error: pymysql.MySQLError) -> ProbeError:
         code = error.args[0] if error.args and isinstance(error.args[0], int) else None
         detail = str(error.args[1]) if len(error.args) > 1 else str(error)
         if code == _ACCESS_DENIED:

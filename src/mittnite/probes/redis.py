@@ -1,5 +1,9 @@
 """``redis { host {...} password }``: ready when ``AUTH`` (if a password is set) and ``PING`` succeed.
 
+For ``/status`` an error reply is shown as the server sent it, as go-redis
+did (``WRONGPASS invalid username-password pair or user is disabled.``,
+``NOAUTH Authentication required.``); the log says it in plain words.
+
 The two commands are the whole protocol needed, so they are spoken directly
 (RESP over an asyncio stream) instead of pulling in a client library: no
 import cost, no thread, cancellable at any point. Like go-redis v6, the
@@ -69,7 +73,7 @@ class RedisChecker(Checker):
             line = await reader.readuntil(b"\r\n")
         except asyncio.IncompleteReadError:
             raise ProbeError(
-                f"redis: {self.target} closed the connection without answering"
+                f"redis: {self.target} closed the connection without answering", go_text="EOF"
             ) from None
         except asyncio.LimitOverrunError:
             raise ProbeError(f"redis: {self.target} does not speak the Redis protocol") from None
@@ -82,11 +86,12 @@ class RedisChecker(Checker):
             return
         text = reply[1:]
         if reply.startswith("-WRONGPASS") or "invalid password" in text:
-            raise ProbeError(f"redis: wrong password for {self.target}")
+            raise ProbeError(f"redis: wrong password for {self.target}", go_text=text)
         if "without any password configured" in text or "no password is set" in text:
             raise ProbeError(
                 f"redis: a password is configured, but the server at {self.target} has none "
-                "(remove the password from the probe)"
+                "(remove the password from the probe)",
+                go_text=text,
             )
         self._unexpected("AUTH", reply)
 
@@ -94,14 +99,21 @@ class RedisChecker(Checker):
         if reply == "+PONG":
             return
         if reply.startswith("-NOAUTH"):
-            raise ProbeError(f"redis: the server at {self.target} requires a password")
+            raise ProbeError(
+                f"redis: the server at {self.target} requires a password", go_text=reply[1:]
+            )
         if reply.startswith("-LOADING"):
-            raise ProbeError(f"redis: the server at {self.target} is still loading its data set")
+            raise ProbeError(
+                f"redis: the server at {self.target} is still loading its data set",
+                go_text=reply[1:],
+            )
         self._unexpected("PING", reply)
 
     def _unexpected(self, command: str, reply: str) -> NoReturn:
         if reply.startswith("-"):
-            raise ProbeError(f"redis: {command} failed at {self.target}: {reply[1:]}")
+            raise ProbeError(
+                f"redis: {command} failed at {self.target}: {reply[1:]}", go_text=reply[1:]
+            )
         shown = reply if len(reply) <= 60 else reply[:60] + "..."
         raise ProbeError(
             f"redis: {self.target} answered {command} with {shown!r}; is it a Redis server?"

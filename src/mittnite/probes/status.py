@@ -6,9 +6,12 @@ bounded. Probes still running at the deadline are reported as
 ``{"ok":false,"message":"timed out"}`` (their attempt goes on and is shared
 with the next caller).
 
-The body is byte-for-byte what Go's ``json.Encoder`` writes: keys sorted,
-``message`` left out when empty, ``<``, ``>``, ``&``, U+2028 and U+2029
-escaped as ``\\u003c`` etc., invalid UTF-8 replaced, and a trailing newline.
+The body is byte-for-byte what Go's ``json.Encoder`` writes for the
+original's types: probe names (a Go map) sorted, each entry a struct with
+``ok`` before ``message`` (``message`` left out when empty), ``<``, ``>``,
+``&``, U+2028 and U+2029 escaped as ``\\u003c`` etc., invalid UTF-8
+replaced, and a trailing newline. Messages are the original's Go texts for
+the common failures (see :mod:`.gotext`).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ async def collect(
     """Each probe's error text (``None`` when ready), after at most ``timeout`` seconds."""
     if not probes:
         return {}
-    tasks = {name: asyncio.ensure_future(probe.result()) for name, probe in probes.items()}
+    tasks = {name: asyncio.ensure_future(probe.status_text()) for name, probe in probes.items()}
     try:
         await asyncio.wait(tasks.values(), timeout=timeout)
     finally:
@@ -62,12 +65,13 @@ async def collect(
 def status_body(results: Mapping[str, str | None]) -> bytes:
     """The JSON document (with newline) for probe results from :func:`collect`."""
     probes: dict[str, dict[str, object]] = {}
-    for name, error in results.items():
+    for name in sorted(results):  # a Go map: keys sorted; the entries are structs
+        error = results[name]
         entry: dict[str, object] = {"ok": error is None}
         if error:
             entry["message"] = error
         probes[name] = entry
-    return (encode({"probes": probes}, sort_keys=True) + "\n").encode("utf-8")
+    return (encode({"probes": probes}) + "\n").encode("utf-8")
 
 
 def all_ok(results: Mapping[str, str | None]) -> bool:

@@ -9,8 +9,9 @@ more, stop promptly":
   failed because nothing answers yet (connection refused, missing
   directory), a cheap watch (a TCP connect or a ``stat`` every 50 ms) starts
   the next attempt the moment the service appears, at most once per interval;
-* ``not ready yet`` warnings keep the original's text and fields but are
-  rate limited per probe - the first failure, a changed error, then at most
+* ``not ready yet`` warnings keep the original's text and fields (``err``
+  is the original's Go error text, see :mod:`.gotext`; a ``reason`` field
+  says the same in plain words) but are rate limited per probe - the first failure, a changed error, then at most
   every 10 s - and every 10 s one line says which probes are still pending;
 * a missing filesystem path keeps waiting (the original declared readiness);
 * cancelling :meth:`ReadinessWait.run` returns at once (blocking drivers are
@@ -168,7 +169,11 @@ class ReadinessWait:
             return
         notice.logged_at = now
         notice.text = failure.message
-        self._logger.warning("not ready yet", err=failure.message, kind="probe", name=probe.name)
+        # err: the original's (Go) text, as greps and alerts expect; reason: in plain words
+        fields = {"err": failure.go_text, "kind": "probe", "name": probe.name}
+        if failure.message != failure.go_text:
+            fields["reason"] = failure.message
+        self._logger.warning("not ready yet", **fields)
 
     async def _report_pending(self) -> None:
         while True:

@@ -97,6 +97,9 @@ class Reaper:
         self._watches: dict[int, _Watch] = {}
         self.orphans_reaped = 0
         """How many children nobody had registered (re-parented orphans) were reaped."""
+        self.orphan_group: int | None = None
+        """While ``on_orphan`` runs: the process group the orphan was in (None if unknown);
+        jobs run in their own groups, so it tells which job the orphan came from."""
         self.subreaper = False
         """Whether ``start()`` made this process a child subreaper."""
 
@@ -179,22 +182,41 @@ class Reaper:
         """
         reaped = 0
         while True:
+            # Peek first (WNOWAIT): an orphan's process group is still readable while it
+            # is a zombie, and gone once it is reaped.
             try:
-                pid, raw = os.waitpid(-1, os.WNOHANG)
+                info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
             except ChildProcessError:
                 break
-            if pid == 0:
+            if info is None or info.si_pid == 0:
+                break
+            pid = info.si_pid
+            group = None
+            if pid not in self._watches:
+                try:
+                    group = os.getpgid(pid)
+                except OSError:
+                    group = None
+            try:
+                got, raw = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                continue
+            if got == 0:
                 break
             reaped += 1
-            self._deliver(pid, ExitStatus(raw))
+            self._deliver(pid, ExitStatus(raw), group)
         return reaped
 
-    def _deliver(self, pid: int, status: ExitStatus) -> None:
+    def _deliver(self, pid: int, status: ExitStatus, group: int | None = None) -> None:
         watch = self._watches.pop(pid, None)
         if watch is None:
             self.orphans_reaped += 1
             if self._on_orphan is not None:
-                self._guarded(self._on_orphan, pid, status)
+                self.orphan_group = group
+                try:
+                    self._guarded(self._on_orphan, pid, status)
+                finally:
+                    self.orphan_group = None
             return
         if watch.on_reaped is not None:
             self._guarded(watch.on_reaped, status)

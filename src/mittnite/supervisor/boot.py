@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import subprocess
 
 from ..runtime.spawn import SpawnError, spawn
@@ -48,7 +49,9 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
         )
     except SpawnError as exc:
         plan.close_all()
-        return f"failed to start job {config.name}: {exc}"
+        failure = f"failed to start job {config.name}: {exc}"
+        log.error("job exited with error", error=failure)
+        return failure
     for fd in plan.pipe_write_ends:
         os.close(fd)
     readers = plan.start_readers()
@@ -56,11 +59,16 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
         try:
             status = await asyncio.wait_for(asyncio.shield(child.exited), timeout)
             reason = None if status.success else status.describe()
+            if reason is not None:
+                log.error("job exited with error", error=reason)
         except TimeoutError:
             grace = parse_stop_timeout(config.stop_timeout, context.stop_timeout)
             log.error(f"boot job did not finish within {config.effective_timeout}; stopping it")
-            status = await child.terminate(grace, parse_stop_signal(config.stop_signal))
-            reason = f"timed out after {config.effective_timeout} ({status.describe()})"
+            stop_signal = parse_stop_signal(config.stop_signal)
+            if stop_signal == signal.SIGTERM:
+                log.info("sent SIGTERM to job's process group")
+            status = await child.terminate(grace, stop_signal)
+            reason = status.describe()
         except asyncio.CancelledError:
             await child.terminate(
                 parse_stop_timeout(config.stop_timeout, context.stop_timeout),
@@ -103,7 +111,7 @@ async def run_boot_jobs(configs: tuple[BootJobConfig, ...], context: RunContext)
                 log.warning("job failed, but is allowed to fail", error=reason)
                 continue
             log.error(f"boot job error occurred: {reason}")
-            raise BootFailure(f'boot job "{config.name}" failed: {reason}')
+            raise BootFailure(reason)  # the original's error field; the lines above name the job
     finally:
         pending = [t for t in tasks if not t.done()]
         for task in pending:

@@ -10,14 +10,14 @@ if TYPE_CHECKING:
 
 def render_files(ignition: Ignition, logger: Logger) -> bool:
     """Render all files; log and return False on the first error."""
+    logger.info("generating configuration files")
     if not ignition.files:
         return True
     from ..render import RenderError, render_all
 
-    logger.info("generating configuration files")
     try:
         render_all(ignition.files, log=logger.info)
     except RenderError as exc:
-        logger.fatal(f"failed while rendering files from ignition config, err: '{exc}'")
+        logger.fatal(f"failed while rendering files from ignition config, err: {exc}")
         return False
     return True

@@ -114,9 +114,9 @@ async def run_up(options: UpOptions, logger: Logger) -> int:
         except ConfigError as exc:
             for problem in exc.problems:
                 logger.log(problem.severity, str(problem))
-            logger.fatal(
-                f"failed while trying to generate ignition config from dir '{options.config_dir}'"
-            )
+            from ..logs.messages import config_failure_up
+
+            logger.fatal(config_failure_up(options.config_dir, exc))
             return EXIT_FAILURE
         for problem in warnings:
             logger.warning(str(problem))
@@ -128,6 +128,8 @@ async def run_up(options: UpOptions, logger: Logger) -> int:
                 await cleanup()
             except Exception as exc:  # a failing cleanup must not hide the others
                 logger.error(f"error during shutdown: {exc}")
+        if run.jobs is not None and run.jobs.started and run.shutdown_requested.is_set():
+            logger.info("service runner shut down gracefully")  # the original's newer line
         if pidfile is not None:
             pidfile.release()
 
@@ -156,12 +158,21 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
     from .timestamps import timestamp_factory
 
     options, logger = run.options, run.logger
+    if options.api:  # before rendering: a second mittnite must not touch watched files
+        from ..api.precheck import api_unavailable
+
+        problem = api_unavailable(options.api_listen_address, options.api_allow_remote)
+        if problem is not None:
+            logger.fatal(f"error while starting API: {problem}")
+            return EXIT_FAILURE
     if not render_files(ignition, logger):
         return EXIT_FAILURE
 
     loop = asyncio.get_running_loop()
     prepare_process_for_supervision()
-    reaper = Reaper()
+    from ..logs.orphans import orphan_reporter
+
+    reaper = Reaper(on_orphan=orphan_reporter(logger, lambda: reaper, _job_of_group(run)))
     reaper.start()
     run.cleanups.append(_async(reaper.close))
     subscription = install_signal_handlers(loop, run.on_signal)
@@ -194,6 +205,7 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
 
     finished, boot_error = await run.until_shutdown(_boot(ignition, context))
     if not finished:
+        logger.info("shutdown requested during boot")
         return EXIT_OK
     if boot_error is not None:
         logger.fatal("runner error'ed during initialization", error=boot_error)
@@ -242,10 +254,25 @@ async def _start_servers(run: Run, probes: Probes, jobs: JobSet) -> int | None:
         try:
             stop_api = await start_api(run.options, jobs, run.logger)
         except (OSError, ValueError) as exc:
-            run.logger.fatal(f"error while starting API: {exc}")
+            from ..api.precheck import os_error_text
+
+            run.logger.fatal(f"error while starting API: {os_error_text(exc)}")
             return EXIT_FAILURE
         run.cleanups.append(stop_api)
     return None
+
+
+def _job_of_group(run: Run) -> Callable[[int], str | None]:
+    """The job whose process group ``group`` is (a job's group id is its process id)."""
+
+    def find(group: int) -> str | None:
+        for job in run.jobs.all() if run.jobs is not None else ():
+            machine = getattr(job, "machine", None)
+            if job.pid == group or getattr(machine, "pid", None) == group:
+                return job.name
+        return None
+
+    return find
 
 
 def _async(function: Callable[[], None]) -> Callable[[], Awaitable[None]]:

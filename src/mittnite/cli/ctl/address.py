@@ -4,8 +4,10 @@ As the original: ``unix://PATH`` means HTTP over the unix socket at ``PATH``
 (requests carry ``Host: unix``), any other ``scheme://host:port[/prefix]`` is
 the HTTP base URL. Ours also accepts what ``mittnite up --api-listen-address``
 accepts, so the same value works on both sides: the text after ``unix://`` is
-the path even when relative (``unix://run/m.sock``), and a bare
-``host:port`` means ``http://host:port`` (the original rejected both).
+the path even when relative (``unix://run/m.sock``), a bare ``host:port``
+means ``http://host:port``, and a bare path (``/run/m.sock``, ``m.sock``:
+no scheme and no ``:`` before the first ``/``) means that unix socket (the
+original rejected all three).
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ def parse_endpoint(text: str) -> Endpoint:
             raise CtlError(f'invalid --api-address "{text}": the unix socket path is empty')
         return Endpoint(text, socket_path=path)
     scheme, sep, rest = text.partition("://")
+    if not sep and text and ":" not in text.partition("/")[0]:
+        return Endpoint(text, socket_path=text)  # a bare socket path
     if not sep:
         scheme, rest = "http", text
     if scheme.lower() != "http":

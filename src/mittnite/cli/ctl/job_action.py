@@ -3,7 +3,9 @@
 The API answers before the change happens, so by default the command polls
 the status every 100 ms until the job reached the wanted state. For restart
 the original accepted "running" (true at once: the old process), so it never
-really waited; ours waits for a running process with a new pid.
+really waited; ours waits for a running process with a new pid. Starting a
+job that already runs says so (exit status 0) instead of announcing a start
+that does not happen.
 """
 
 from __future__ import annotations
@@ -70,11 +72,24 @@ def wait_until(
         sleep(POLL_INTERVAL)
 
 
+def _already_running(client: ApiClient, job: str, out: TextIO) -> bool:
+    """Say so and return True when ``job`` runs (a status the API refuses: let start try)."""
+    try:
+        before = client.status(job)
+    except CtlError:
+        return False
+    if before.running:
+        out.write(f"▶️  job {job} is already running (pid {before.pid})\n")
+    return before.running
+
+
 def run(verb: str, invocation: Invocation, client: ApiClient, out: TextIO) -> int:
     wait = bool(invocation["wait"])
     timeout = wait_seconds(invocation["wait-for"])
     job = pick_job(invocation.args, client.list_jobs)
     announce, waiting, done = (text.format(job=job) for text in MESSAGES[verb])
+    if verb == "start" and _already_running(client, job, out):
+        return 0
     old_pid = 0
     if wait and verb == "restart":
         before = client.status(job)

@@ -1,10 +1,15 @@
-"""``mittnitectl job list [-j]``: the controllable jobs and their status lines."""
+"""``mittnitectl job list [-j]``: the controllable jobs and their status lines.
+
+``--json`` prints one object per job - ``name``, ``running``, ``pid`` (while
+running) and ``phase`` - with the status document's keys, so a script needs
+no second call per job (the original printed the bare names, in colour).
+"""
 
 from __future__ import annotations
 
 from .errors import CtlError
 from .hints import list_hints
-from .status import status_line
+from .status import status_line, summary
 from .style import Style, box
 
 TYPE_CHECKING = False
@@ -20,7 +25,8 @@ def run(invocation: Invocation, client: ApiClient, out: TextIO) -> int:
     if invocation["json"]:
         import json
 
-        out.write(json.dumps(names, indent=4, ensure_ascii=False) + "\n")
+        entries = [summary(client.status(name)) for name in names]
+        out.write(json.dumps(entries, indent=4, ensure_ascii=False) + "\n")
         return 0
     style = Style.for_stream(out)
     lines = ["The following processes are managed, and controllable:", ""]

@@ -1,7 +1,8 @@
 """``mittnitectl job status [JOB] [-j] [--exit-with-status]``.
 
 ``--json`` prints only the status object, pretty and parseable (the
-original adds colour codes and a trailing box); ``--exit-with-status`` makes
+original adds colour codes and a trailing box), with one key style (see
+:func:`.status.json_document`); ``--exit-with-status`` makes
 scripts and health checks able to test "is it running" by exit status.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from .hints import status_hints
 from .jobname import pick_job
-from .status import detail_lines, status_line
+from .status import detail_lines, json_document, status_line
 from .style import Style, box
 
 TYPE_CHECKING = False
@@ -26,7 +27,7 @@ def run(invocation: Invocation, client: ApiClient, out: TextIO) -> int:
     if invocation["json"]:
         import json
 
-        out.write(json.dumps(status.raw, indent=4, ensure_ascii=False) + "\n")
+        out.write(json.dumps(json_document(status.raw), indent=4, ensure_ascii=False) + "\n")
     else:
         style = Style.for_stream(out)
         out.write("\n".join([status_line(status, style), *detail_lines(status, style)]) + "\n\n")

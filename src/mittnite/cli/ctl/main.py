@@ -113,19 +113,6 @@ def _version(invocation: Invocation) -> int:
     return run(invocation)
 
 
-def _completion(invocation: Invocation) -> int:
-    def call() -> int:
-        from .completion import script
-        from .errors import UsageProblem
-
-        if len(invocation.args) != 1:
-            raise UsageProblem(f"accepts 1 arg(s), received {len(invocation.args)}")
-        sys.stdout.write(script(invocation.args[0]))
-        return 0
-
-    return _guarded(invocation, call)
-
-
 def _json_flag() -> Flag:
     return Flag("json", "bool", "print the output as JSON", short="j")
 
@@ -152,8 +139,8 @@ def build_root() -> Command:
             Flag(
                 "api-address",
                 "string",
-                "address of mittnite's API (unix:///path/to.sock or host:port, "
-                "as given to mittnite up --api-listen-address)",
+                "address of mittnite's API: unix:///path/to.sock (or just /path/to.sock) or "
+                "host:port, as given to mittnite up --api-listen-address",
                 DEFAULT_API_ADDRESS,
             )
         ],
@@ -226,30 +213,12 @@ def build_root() -> Command:
         long="All software has versions. This is mittnite's",
         run=_version,
     )
-    completion = Command(
-        "completion",
-        short="Generate the autocompletion script for the specified shell",
-        long="Prints a completion script for bash or zsh; job names are completed from "
-        "the API.\n\n  source <(mittnitectl completion bash)\n"
-        '  mittnitectl completion zsh > "${fpath[1]}/_mittnitectl"',
-        usage_args="bash|zsh",
-        run=_completion,
-    )
-    complete = Command(
-        "__complete",
-        short="Complete a command line (used by the completion scripts)",
-        run=lambda inv: _complete(root, inv),
-        interspersed=False,
-        hidden=True,
-    )
+    from ..completion import completion_commands
+    from .completion import api_job_names, job_arguments
+
+    completion, complete = completion_commands(root, job_arguments(api_job_names))
     root.add(completion, help_command(root), job, version, complete)
     return root
-
-
-def _complete(root: Command, invocation: Invocation) -> int:
-    from .completion import complete
-
-    return complete(root, invocation.args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -53,6 +53,53 @@ class JobStatus:
         return -1 if value < 0 else value
 
 
+def _lower_first(key: str) -> str:
+    return key[:1].lower() + key[1:]
+
+
+def _camel_nested(value: Any) -> Any:
+    """Go field names (``Filename``, ``PreCommand``) in camelCase, recursively."""
+    if isinstance(value, dict):
+        return {_lower_first(key): _camel_nested(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_camel_nested(item) for item in value]
+    return value
+
+
+NESTED_GO_STRUCTS = ("watch", "lazy", "listen")
+"""``config`` keys whose values the original marshals with Go field names (no JSON tags)."""
+
+
+def json_document(raw: dict[str, Any]) -> dict[str, Any]:
+    """The status for ``--json``: the API's keys, with one key style throughout.
+
+    The API keeps the original's document byte for byte (its clients parse
+    it), where the structs inside ``watch``, ``lazy`` and ``listen`` carry Go
+    field names (``Filename``, ``Signal``, ``PreCommand``...). Printed for
+    people and scripts, those become camelCase like every other key
+    (``filename``, ``signal``, ``preCommand``); every other key, and ``null``
+    for lists and blocks that are not configured, is the API's.
+    """
+    document = dict(raw)
+    config = document.get("config")
+    if isinstance(config, dict):
+        config = dict(config)
+        for key in NESTED_GO_STRUCTS:
+            if key in config:
+                config[key] = _camel_nested(config[key])
+        document["config"] = config
+    return document
+
+
+def summary(status: JobStatus) -> dict[str, Any]:
+    """One ``job list --json`` entry: the name and the status document's state keys."""
+    entry: dict[str, Any] = {"name": status.name, "running": status.running}
+    if status.running:
+        entry["pid"] = status.pid
+    entry["phase"] = {"reason": status.reason, "lastChange": status.last_change}
+    return entry
+
+
 def status_line(status: JobStatus, style: Style) -> str:
     """``▶︎ web (running; reason=started; pid=42)`` and its stopped/not-running forms."""
     name = style.bold(status.name)

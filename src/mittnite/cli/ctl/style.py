@@ -117,12 +117,17 @@ def wrap(line: str, width: int) -> list[str]:
 
 
 def box(lines: list[str], style: Style, rgb: tuple[int, int, int] = HIGHLIGHT) -> str:
-    """``lines`` in a rounded box 80 columns wide with one cell of padding (lipgloss look).
+    """``lines`` in a rounded box with one cell of padding (lipgloss look).
 
-    Long prose lines wrap at spaces; indented lines (commands a person may
-    copy) and single long words overflow rather than being cut.
+    The box is 80 columns wide, as the original's; long prose lines wrap at
+    spaces. Indented lines (commands a person may copy, e.g. with a long
+    ``--api-address``) are never wrapped: the box grows to hold them, so its
+    right border stays straight.
     """
     inner = BOX_WIDTH - 2
+    for line in lines:
+        if line.startswith(" "):
+            inner = max(inner, display_width(_strip_ansi(line)) + 2)
     content = [""] + [row for line in lines for row in wrap(line, inner - 2)] + [""]
     rows = [style.colour("╭" + "─" * inner + "╮", rgb)]
     side = style.colour("│", rgb)

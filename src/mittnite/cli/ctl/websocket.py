@@ -3,8 +3,9 @@
 The API streams a job's log as one text frame per line. The original client
 ends quietly on a normal close (1000) or a dropped connection (1006); any other
 close code, and a refused handshake, is an error. A refused handshake here
-shows the server's own answer (``job "x" not found or is not controllable``)
-where the original only said ``websocket: bad handshake``.
+shows the server's own answer (``job "x" not found or is not controllable``,
+with the hint ``job status`` gives) where the original only said
+``websocket: bad handshake``.
 """
 
 from __future__ import annotations
@@ -121,7 +122,14 @@ class LogStream:
 
 
 def _refusal(url: str, status: int, body: bytes | str) -> str:
-    """The error for a refused handshake: the server's text body if it sent one."""
+    """The error for a refused handshake: the server's text body, with the same hint as
+    ``job status`` for a job that is not controllable (the URL only when nothing was said).
+    """
+    from .client import NOT_CONTROLLABLE_HINT
+
     text = body.decode("utf-8", "replace").strip() if isinstance(body, bytes) else body
-    detail = text or f"HTTP status {status}"
-    return f"error dialing to {url}: {detail}"
+    if not text:
+        return f"error dialing to {url}: HTTP status {status}"
+    if status == 404 and "not controllable" in text:
+        text += f"\n{NOT_CONTROLLABLE_HINT}"
+    return text
