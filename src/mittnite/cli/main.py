@@ -164,6 +164,19 @@ def build_root() -> Command:
     return root
 
 
+def prepare_process() -> None:
+    """What every entry point of ``mittnite`` does before anything else.
+
+    The console script, ``python -m mittnite`` and the standalone executable
+    (``packaging/entry.py``) all come through here: the environment is put back to
+    exactly what the container gave (see :mod:`mittnite.runtime.environ`).
+    """
+    from ..runtime.environ import restore_original_environment
+
+    restore_original_environment()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mittnite`` console script."""
+    prepare_process()
     return run_main(build_root(), argv)
