@@ -14,14 +14,24 @@ signals (``PIPE``, ``XFSZ``, ``XCPU``, ``ALRM``, ``VTALRM``, ``PROF``, ``IO``, `
 describe mittnite's own condition and would mean nothing to a job; the job-control signals
 (``TSTP``, ``TTIN``, ``TTOU``, ``CONT``), since mittnite has no terminal to manage;
 ``SIGKILL``/``SIGSTOP`` cannot be caught.
+
+Before the event loop runs (and after it stopped) the shutdown signals are caught by
+:func:`install_early_handlers`, installed as mittnite's first action. Without it a SIGTERM
+would be dropped by the kernel while mittnite is PID 1 (no handler: the jobs would start
+anyway) or kill it without cleanup otherwise, and SIGINT would end in a traceback.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # asyncio is not imported here: deferred_ssl must come first (cli/up.py)
+    import asyncio
+    from collections.abc import Callable, Iterable, Iterator
+    from types import FrameType
 
 SHUTDOWN_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT)
 FORWARDED_SIGNALS: tuple[signal.Signals, ...] = (
@@ -37,14 +47,27 @@ HANDLED_SIGNALS: tuple[signal.Signals, ...] = SHUTDOWN_SIGNALS + FORWARDED_SIGNA
 class SignalSubscription:
     """Handlers installed by ``install_signal_handlers``; ``remove()`` takes them away."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, signals: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        signals: tuple[int, ...],
+        previous: dict[int, object] | None = None,
+    ) -> None:
         self._loop = loop
         self.signals = signals
+        self._previous = previous or {}
 
     def remove(self) -> None:
-        """Restore the default dispositions (asyncio's rule) for every subscribed signal."""
+        """Put back the handlers that were there before (asyncio would set the defaults).
+
+        So a signal arriving after the loop stopped listening still meets the early
+        handler (recorded, no traceback, no sudden death during the last cleanup).
+        """
         for signum in self.signals:
             self._loop.remove_signal_handler(signum)
+            previous = self._previous.get(signum)
+            if callable(previous) or previous in (signal.SIG_IGN, signal.SIG_DFL):
+                signal.signal(signum, previous)  # type: ignore[arg-type]
         self.signals = ()
 
 
@@ -60,11 +83,13 @@ def install_signal_handlers(
     default by ``exec``, so children never inherit these handlers.
     """
     chosen = tuple(int(signum) for signum in signals)
+    previous: dict[int, object] = {}
     for signum in chosen:
         if signum == signal.SIGCHLD:
             raise ValueError("SIGCHLD belongs to the reaper")
+        previous[signum] = signal.getsignal(signum)
         loop.add_signal_handler(signum, on_signal, signum)
-    return SignalSubscription(loop, chosen)
+    return SignalSubscription(loop, chosen, previous)
 
 
 def kill_group(pgid: int, signum: int) -> bool:
@@ -80,3 +105,79 @@ def kill_group(pgid: int, signum: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+# -- before and after the event loop ----------------------------------------------------------
+
+
+class StartupInterrupted(BaseException):
+    """SIGTERM or SIGINT arrived during a start-up phase that may be cut short.
+
+    A ``BaseException`` (like ``KeyboardInterrupt``) so that ``except Exception`` in the
+    interrupted code does not swallow it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _Early:
+    received: int | None = None
+    """The first shutdown signal caught by the early handler, if any."""
+    raising = True
+    """Raise ``StartupInterrupted`` at once (else only record the signal)."""
+
+
+def _early_handler(signum: int, _frame: FrameType | None) -> None:
+    if _Early.received is None:
+        _Early.received = signum
+    if _Early.raising:
+        raise StartupInterrupted(signum)
+
+
+def install_early_handlers() -> None:
+    """Catch SIGTERM and SIGINT from now on, until the event loop takes them over.
+
+    By default a signal interrupts the program at once (``StartupInterrupted``); inside
+    :func:`signals_deferred` it is only recorded (:func:`early_signal`) for the code to
+    act on at a safe point. Must run on the main thread.
+    """
+    for signum in SHUTDOWN_SIGNALS:
+        signal.signal(signum, _early_handler)
+
+
+def early_signal() -> int | None:
+    """The shutdown signal caught before the event loop listened, if any."""
+    return _Early.received
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Only record shutdown signals: the code checks :func:`early_signal` itself."""
+    before, _Early.raising = _Early.raising, False
+    try:
+        yield
+    finally:
+        _Early.raising = before
+
+
+@contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """A phase that a shutdown signal may cut short (loading, rendering): raise at once.
+
+    Raises ``StartupInterrupted`` on entry if a signal is already pending.
+    """
+    before, _Early.raising = _Early.raising, True
+    try:
+        if _Early.received is not None:
+            raise StartupInterrupted(_Early.received)
+        yield
+    finally:
+        _Early.raising = before
+
+
+def forget_early_signal() -> None:
+    """Reset the record (tests)."""
+    _Early.received = None
+    _Early.raising = True

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..config.model import Ignition
     from ..logs.logger import Logger
     from .context import RunContext
+    from .pidfile import PidFile
     from .servers import Probes
 
 
@@ -68,6 +69,27 @@ class Run:
         self.jobs: JobSet | None = None
         self.shutdown_requested = asyncio.Event()
         self.cleanups: list[Callable[[], Awaitable[None]]] = []
+        self.pidfile: PidFile | None = None
+
+    def interrupted(self, signum: int) -> int:
+        """A shutdown signal cut the start-up short: nothing was (or will be) started."""
+        from ..runtime.exitstatus import signal_name
+
+        self.logger.info(f"received event {signal_name(signum)}")
+        self.logger.info("start-up interrupted; no job was started")
+        return EXIT_OK
+
+    async def clean_up(self) -> None:
+        """Tear down what was set up, newest first; then release the pidfile."""
+        while self.cleanups:
+            cleanup = self.cleanups.pop()
+            try:
+                await cleanup()
+            except Exception as exc:  # a failing cleanup must not hide the others
+                self.logger.error(f"error during shutdown: {exc}")
+        if self.pidfile is not None:
+            self.pidfile.release()
+            self.pidfile = None
 
     def on_signal(self, signum: int) -> None:
         from ..runtime.exitstatus import signal_name
@@ -95,41 +117,88 @@ class Run:
 
 
 async def run_up(options: UpOptions, logger: Logger) -> int:
-    """The whole of ``mittnite up``; returns the process exit status."""
+    """The whole of ``mittnite up``; returns the process exit status.
+
+    Shutdown signals are handled from the first line on: while the configuration is
+    loaded and files are rendered, a SIGTERM/SIGINT cuts the work short at once (nothing
+    is started, exit status 0); from the moment the event loop listens it starts the
+    orderly shutdown; between those phases it is recorded and acted on right after.
+    """
+    from ..runtime.signals import StartupInterrupted, signals_deferred
+
+    asyncio.get_running_loop().set_exception_handler(last_resort_handler(logger))
+    run = Run(options, logger)
+    with signals_deferred():
+        try:
+            return await _run(run)
+        except StartupInterrupted as stop:
+            return run.interrupted(stop.signum)
+        finally:
+            await run.clean_up()
+
+
+async def _run(run: Run) -> int:
     from ..config.load import load
     from ..config.problems import ConfigError
+    from ..runtime.signals import signals_interrupt
     from .pidfile import PidFile, PidFileError
 
-    run = Run(options, logger)
-    pidfile = PidFile(options.pidfile, logger.info) if options.pidfile else None
-    try:
-        if pidfile is not None:
-            try:
-                pidfile.acquire()
-            except PidFileError as exc:
-                logger.fatal(str(exc))
-                return EXIT_FAILURE
+    options, logger = run.options, run.logger
+    if options.pidfile:
+        pidfile = PidFile(options.pidfile, logger.info)
         try:
-            ignition, warnings = load(options.config_dir, log=logger.info)
-        except ConfigError as exc:
-            for problem in exc.problems:
-                logger.log(problem.severity, str(problem))
-            logger.fatal(
-                f"failed while trying to generate ignition config from dir '{options.config_dir}'"
-            )
+            pidfile.acquire()
+        except PidFileError as exc:
+            logger.fatal(str(exc))
             return EXIT_FAILURE
-        for problem in warnings:
-            logger.warning(str(problem))
-        _register_secrets(ignition, logger)
-        return await _run_loaded(run, ignition)
-    finally:
-        for cleanup in reversed(run.cleanups):
-            try:
-                await cleanup()
-            except Exception as exc:  # a failing cleanup must not hide the others
-                logger.error(f"error during shutdown: {exc}")
-        if pidfile is not None:
-            pidfile.release()
+        run.pidfile = pidfile
+    try:
+        with signals_interrupt():
+            ignition, warnings = load(options.config_dir, log=logger.info)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            logger.log(problem.severity, str(problem))
+        logger.fatal(
+            f"failed while trying to generate ignition config from dir '{options.config_dir}'"
+        )
+        return EXIT_FAILURE
+    for problem in warnings:
+        logger.warning(str(problem))
+    _register_secrets(ignition, logger)
+    return await _run_loaded(run, ignition)
+
+
+def last_resort_handler(
+    logger: Logger,
+) -> Callable[[asyncio.AbstractEventLoop, dict[str, Any]], None]:
+    """The event loop's exception handler: one log line, never a traceback.
+
+    asyncio reports here what nobody else caught (a callback that raised, a task whose
+    exception was never retrieved). That is a bug in mittnite; the line starts with
+    ``internal error`` so tests can assert it never appears. With
+    ``MITTNITE_TRACEBACK=1`` the traceback is printed too, for debugging.
+    """
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exception = context.get("exception")
+        message = str(context.get("message", "")) or "unhandled error in the event loop"
+        detail = f"{type(exception).__name__}: {exception}" if exception is not None else ""
+        logger.error(f"internal error: {message}", error=detail)
+        if exception is not None:
+            print_traceback_if_asked(exception)
+
+    return handle
+
+
+def print_traceback_if_asked(exception: BaseException) -> None:
+    """Print ``exception``'s traceback to stderr if ``MITTNITE_TRACEBACK=1`` (debugging)."""
+    import os
+
+    if os.environ.get("MITTNITE_TRACEBACK") == "1":
+        import sys
+        import traceback
+
+        traceback.print_exception(exception, file=sys.stderr)
 
 
 def _register_secrets(ignition: Ignition, logger: Logger) -> None:
@@ -150,14 +219,15 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
     from ..core.clock import SystemClock
     from ..runtime.cleanslate import prepare_process_for_supervision
     from ..runtime.reaper import Reaper
-    from ..runtime.signals import install_signal_handlers
+    from ..runtime.signals import early_signal, install_signal_handlers, signals_interrupt
     from .context import RunContext
     from .render_phase import render_files
     from .timestamps import timestamp_factory
 
     options, logger = run.options, run.logger
-    if not render_files(ignition, logger):
-        return EXIT_FAILURE
+    with signals_interrupt():
+        if not render_files(ignition, logger):
+            return EXIT_FAILURE
 
     loop = asyncio.get_running_loop()
     prepare_process_for_supervision()
@@ -166,6 +236,9 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
     run.cleanups.append(_async(reaper.close))
     subscription = install_signal_handlers(loop, run.on_signal)
     run.cleanups.append(_async(subscription.remove))
+    pending = early_signal()
+    if pending is not None:  # arrived between rendering and now
+        return run.interrupted(pending)
 
     context = RunContext(
         logger=logger,
