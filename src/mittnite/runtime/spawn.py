@@ -66,13 +66,14 @@ class Child:
         argv: tuple[str, ...],
         path: str,
         on_reaped: ReapedHook | None = None,
+        label: str | None = None,
     ) -> None:
         self.pid: int = pid
         self.pgid: int = pid
         self.argv = argv
         self.path = path
         """The executable that was started (``argv[0]`` after Go's path lookup)."""
-        self.exited: asyncio.Future[ExitStatus] = reaper.watch(self.pid, on_reaped)
+        self.exited: asyncio.Future[ExitStatus] = reaper.watch(self.pid, on_reaped, label=label)
         """Resolves with the exit status once the reaper collected the process."""
 
     @property
@@ -161,6 +162,7 @@ def spawn(
     stdin: int | None = None,
     stdout: int | None = None,
     stderr: int | None = None,
+    label: str | None = None,
 ) -> Child:
     """Start ``argv`` as a child in its own process group and register it with ``reaper``.
 
@@ -169,7 +171,8 @@ def spawn(
     are (see :func:`mittnite.runtime.environ.child_environment`), a mapping, or ``None``
     to inherit mittnite's. ``stdin``/``stdout``/``stderr`` are file descriptors
     (duplicated into the child, left open here), ``subprocess.DEVNULL`` or ``None`` to
-    inherit. All other descriptors are closed in the child.
+    inherit. All other descriptors are closed in the child. ``label`` (a job's name) is
+    what orphans from this process's group or session are attributed to.
 
     Must be called from the reaper's event loop thread. Raises ``SpawnError`` with Go's
     text when the command cannot be started.
@@ -197,7 +200,7 @@ def spawn(
         raise start_error(path, number, working_directory=cwd if failed_in_cwd else None) from error
     except ValueError as error:  # NUL bytes in arguments: the kernel would say EINVAL
         raise start_error(path, errno.EINVAL) from error
-    return Child(pid, reaper, arguments, path, hook)
+    return Child(pid, reaper, arguments, path, hook, label)
 
 
 def _start_direct(

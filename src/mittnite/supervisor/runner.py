@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from ..config.model import Ignition
     from ..logs.logger import Logger
+    from ..runtime.reaper import Orphan
     from .context import RunContext
     from .pidfile import PidFile
     from .servers import Probes
@@ -168,6 +169,22 @@ async def _run(run: Run) -> int:
     return await _run_loaded(run, ignition)
 
 
+def orphan_logger(logger: Logger) -> Callable[[Orphan], None]:
+    """Log each re-parented orphan the reaper collected, with the job it came from."""
+
+    def log(orphan: Orphan) -> None:
+        status = orphan.status
+        code = status.exit_code if status.exit_code is not None else -1  # Go's ExitCode()
+        fields: dict[str, object] = {"exit.code": code, "pid": orphan.pid}
+        if orphan.label is not None:
+            fields["job.name"] = orphan.label
+        if status.term_signal is not None:
+            fields["signal"] = status.term_signal
+        logger.info("reaped orphaned process", **fields)
+
+    return log
+
+
 def last_resort_handler(
     logger: Logger,
 ) -> Callable[[asyncio.AbstractEventLoop, dict[str, Any]], None]:
@@ -231,7 +248,7 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
 
     loop = asyncio.get_running_loop()
     prepare_process_for_supervision()
-    reaper = Reaper()
+    reaper = Reaper(on_orphan_reaped=orphan_logger(logger))
     reaper.start()
     run.cleanups.append(_async(reaper.close))
     subscription = install_signal_handlers(loop, run.on_signal)
