@@ -30,8 +30,9 @@ def test_the_tree_holds_setsid_daemons_and_the_sweep_stops_them(tmp_path: Path) 
     """SIGTERM to all, SIGKILL to the one that ignores it, after the grace time."""
     term_marker = tmp_path / "term"
     script = (
-        f"setsid sh -c 'trap \"touch {term_marker}; exit 0\" TERM; while :; do sleep 0.1; done' & "
-        "setsid sh -c 'trap \"\" TERM; while :; do sleep 0.1; done' & "
+        f'setsid sh -c \'trap "touch {term_marker}; exit 0" TERM; touch {tmp_path}/a; '
+        "while :; do sleep 0.1; done' & "
+        f"setsid sh -c 'trap \"\" TERM; touch {tmp_path}/b; while :; do sleep 0.1; done' & "
         "exec sleep 60"
     )
 
@@ -43,6 +44,7 @@ def test_the_tree_holds_setsid_daemons_and_the_sweep_stops_them(tmp_path: Path) 
                 return [p.pid for p in descendants(child.pid) if p.alive and p.sid == p.pid]
 
             assert await eventually(lambda: len(daemons()) == 2)  # sessions of their own
+            assert await eventually(lambda: (tmp_path / "a").exists() and (tmp_path / "b").exists())
             sweep = Sweep(root=child.pid)
             sweep.terminate(sweep.living())
             await sweep.finish(0.5)
