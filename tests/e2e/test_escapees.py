@@ -78,7 +78,7 @@ def test_escaped_daemons_get_sigterm_then_sigkill(
     pids = [int((tmp_path / f"{n}.pid").read_text()) for n in ("honouring", "ignoring")]
     run.wait_for(r'msg="reaped orphaned process" exit.code=0 job.name=spawner pid=\d+')
     run.signal(signal.SIGTERM)
-    assert run.wait(30) == 0, run.stderr
+    assert run.wait(60) == 0, run.stderr
     assert (tmp_path / "honouring.term").read_text() == "got-term\n"
     if not MODES[mode]:  # pids from inside a namespace mean nothing out here
         assert not any(alive(pid) for pid in pids)
@@ -100,6 +100,6 @@ def test_escapee_of_a_finished_run_is_stopped_when_mittnite_ends(
         f' args = ["-c", "sh {spawner}; sleep 1"]\n oneTime = true\n}}\n'
     }
     run = mittnite(config, "--stop-timeout", "1s")
-    assert run.wait(30) == 0, run.stderr
+    assert run.wait(60) == 0, run.stderr
     assert (tmp_path / "honouring.term").exists()
     assert processes_with(tag) == []
