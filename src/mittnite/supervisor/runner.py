@@ -318,16 +318,16 @@ async def _boot(ignition: Ignition, context: RunContext) -> str | None:
 
 
 async def _start_servers(run: Run, probes: Probes, jobs: JobSet) -> int | None:
-    """Probe status server and control API; an exit status if one cannot start."""
-    from ..probes import ListenError
+    """Probe status server and control API; an exit status if the API cannot start.
+
+    The probe server never fails the start: a port in use is retried in the background
+    (see :func:`.servers.start_probe_server`). The API does: ``--api`` asks for a control
+    channel, and one that is silently missing (or served by another mittnite on the same
+    socket) would have ``mittnitectl`` talk to nobody, or to the wrong instance.
+    """
     from .servers import start_api, start_probe_server
 
-    try:
-        stop_probe_server = await start_probe_server(run.options, probes, jobs, run.logger)
-    except ListenError as exc:
-        run.logger.fatal(f"probe server stopped with error: {exc}")
-        return EXIT_FAILURE
-    run.cleanups.append(stop_probe_server)
+    run.cleanups.append(await start_probe_server(run.options, probes, jobs, run.logger))
     if run.options.api:
         try:
             stop_api = await start_api(run.options, jobs, run.logger)
