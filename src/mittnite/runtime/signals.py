@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import os
 import signal
-from contextlib import contextmanager
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # asyncio is not imported here: deferred_ssl must come first (cli/up.py)
     import asyncio
-    from collections.abc import Callable, Iterable, Iterator
-    from types import FrameType
+    from collections.abc import Callable, Iterable
 
 SHUTDOWN_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT)
 FORWARDED_SIGNALS: tuple[signal.Signals, ...] = (
@@ -107,77 +105,27 @@ def kill_group(pgid: int, signum: int) -> bool:
     return True
 
 
-# -- before and after the event loop ----------------------------------------------------------
+# -- before and after the event loop: see earlysignals (kept apart for start-up time) ----------
+from mittnite.runtime.earlysignals import (  # noqa: E402
+    StartupInterrupted,
+    early_signal,
+    forget_early_signal,
+    install_early_handlers,
+    signals_deferred,
+    signals_interrupt,
+)
 
-
-class StartupInterrupted(BaseException):
-    """SIGTERM or SIGINT arrived during a start-up phase that may be cut short.
-
-    A ``BaseException`` (like ``KeyboardInterrupt``) so that ``except Exception`` in the
-    interrupted code does not swallow it.
-    """
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-class _Early:
-    received: int | None = None
-    """The first shutdown signal caught by the early handler, if any."""
-    raising = True
-    """Raise ``StartupInterrupted`` at once (else only record the signal)."""
-
-
-def _early_handler(signum: int, _frame: FrameType | None) -> None:
-    if _Early.received is None:
-        _Early.received = signum
-    if _Early.raising:
-        raise StartupInterrupted(signum)
-
-
-def install_early_handlers() -> None:
-    """Catch SIGTERM and SIGINT from now on, until the event loop takes them over.
-
-    By default a signal interrupts the program at once (``StartupInterrupted``); inside
-    :func:`signals_deferred` it is only recorded (:func:`early_signal`) for the code to
-    act on at a safe point. Must run on the main thread.
-    """
-    for signum in SHUTDOWN_SIGNALS:
-        signal.signal(signum, _early_handler)
-
-
-def early_signal() -> int | None:
-    """The shutdown signal caught before the event loop listened, if any."""
-    return _Early.received
-
-
-@contextmanager
-def signals_deferred() -> Iterator[None]:
-    """Only record shutdown signals: the code checks :func:`early_signal` itself."""
-    before, _Early.raising = _Early.raising, False
-    try:
-        yield
-    finally:
-        _Early.raising = before
-
-
-@contextmanager
-def signals_interrupt() -> Iterator[None]:
-    """A phase that a shutdown signal may cut short (loading, rendering): raise at once.
-
-    Raises ``StartupInterrupted`` on entry if a signal is already pending.
-    """
-    before, _Early.raising = _Early.raising, True
-    try:
-        if _Early.received is not None:
-            raise StartupInterrupted(_Early.received)
-        yield
-    finally:
-        _Early.raising = before
-
-
-def forget_early_signal() -> None:
-    """Reset the record (tests)."""
-    _Early.received = None
-    _Early.raising = True
+__all__ = [
+    "FORWARDED_SIGNALS",
+    "HANDLED_SIGNALS",
+    "SHUTDOWN_SIGNALS",
+    "SignalSubscription",
+    "StartupInterrupted",
+    "early_signal",
+    "forget_early_signal",
+    "install_early_handlers",
+    "install_signal_handlers",
+    "kill_group",
+    "signals_deferred",
+    "signals_interrupt",
+]
