@@ -178,7 +178,7 @@ def prepare_process() -> None:
     * the environment is put back to exactly what the container gave
       (:mod:`mittnite.runtime.environ`).
     """
-    from ..runtime.signals import install_early_handlers
+    from ..runtime.earlysignals import install_early_handlers
 
     install_early_handlers()
     from ..runtime.environ import restore_original_environment
@@ -193,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with 128 + the signal number (``up`` handles its own and exits 0), and an unexpected
     exception (a bug) is reported in one log line (exit status 70).
     """
-    from ..runtime.signals import StartupInterrupted
+    from ..runtime.earlysignals import StartupInterrupted
 
     try:
         prepare_process()
