@@ -27,6 +27,7 @@ else:
 
 __all__ = [
     "StartupInterrupted",
+    "defer_signals",
     "early_signal",
     "forget_early_signal",
     "install_early_handlers",
@@ -77,6 +78,16 @@ def install_early_handlers() -> None:
 def early_signal() -> int | None:
     """The shutdown signal caught before the event loop listened, if any."""
     return _Early.received
+
+
+def defer_signals() -> None:
+    """From now on only record shutdown signals (outside :func:`signals_interrupt`).
+
+    For ``up``, whose event loop acts on the record; unlike :func:`signals_deferred` it
+    stays so until the process exits, so a late signal during the interpreter's own
+    teardown cannot change the exit status.
+    """
+    _Early.raising = False
 
 
 @contextmanager

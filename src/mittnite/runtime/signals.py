@@ -108,6 +108,7 @@ def kill_group(pgid: int, signum: int) -> bool:
 # -- before and after the event loop: see earlysignals (kept apart for start-up time) ----------
 from mittnite.runtime.earlysignals import (  # noqa: E402
     StartupInterrupted,
+    defer_signals,
     early_signal,
     forget_early_signal,
     install_early_handlers,
@@ -121,6 +122,7 @@ __all__ = [
     "SHUTDOWN_SIGNALS",
     "SignalSubscription",
     "StartupInterrupted",
+    "defer_signals",
     "early_signal",
     "forget_early_signal",
     "install_early_handlers",

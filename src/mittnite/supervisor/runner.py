@@ -125,17 +125,17 @@ async def run_up(options: UpOptions, logger: Logger) -> int:
     is started, exit status 0); from the moment the event loop listens it starts the
     orderly shutdown; between those phases it is recorded and acted on right after.
     """
-    from ..runtime.signals import StartupInterrupted, signals_deferred
+    from ..runtime.signals import StartupInterrupted, defer_signals
 
     asyncio.get_running_loop().set_exception_handler(last_resort_handler(logger))
     run = Run(options, logger)
-    with signals_deferred():
-        try:
-            return await _run(run)
-        except StartupInterrupted as stop:
-            return run.interrupted(stop.signum)
-        finally:
-            await run.clean_up()
+    defer_signals()
+    try:
+        return await _run(run)
+    except StartupInterrupted as stop:
+        return run.interrupted(stop.signum)
+    finally:
+        await run.clean_up()
 
 
 async def _run(run: Run) -> int:
