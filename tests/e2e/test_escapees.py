@@ -42,9 +42,11 @@ def write_scripts(tmp_path: Path, tag: str) -> Path:
         f"setsid sh {honouring} {tag} &\n"
         f"(setsid sh {ignoring} {tag} &)\n"  # double fork: re-parented at once
         # an orphan that stays in the job's process group and ends on its own
-        "(trap '' TERM; exec sleep 0.3) &\n"
-        # the job's group gets SIGTERM when the job ends: wait until both have left it
-        f"while [ ! -s {tmp_path}/honouring.pid ] || [ ! -s {tmp_path}/ignoring.pid ]; do\n"
+        f"(trap '' TERM; touch {tmp_path}/orphan.ready; exec sleep 0.5) &\n"
+        # the job's group gets SIGTERM when the job ends: wait until both daemons have
+        # left it and the orphan ignores SIGTERM
+        f"while [ ! -s {tmp_path}/honouring.pid ] || [ ! -s {tmp_path}/ignoring.pid ] "
+        f"|| [ ! -e {tmp_path}/orphan.ready ]; do\n"
         "  sleep 0.05\n"
         "done\n"
         "exit 0\n"

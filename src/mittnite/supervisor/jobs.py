@@ -144,17 +144,22 @@ class JobSet:
     async def shutdown(self) -> None:
         """Stop every job gracefully, then every other process below mittnite.
 
-        Jobs get their stop signal in their process group. Processes that left their
-        job's group (``setsid``, daemons) get SIGTERM at the same moment; whatever is still
-        below mittnite once the jobs are gone (escapees, left-over group members) gets
-        SIGTERM too, and SIGKILL after ``--stop-timeout``. Nothing is left running,
-        whether mittnite is PID 1 or not.
+        Jobs get their stop signal in their process group. Orphans that left their job's
+        group (``setsid`` daemons re-parented to mittnite) get SIGTERM at the same moment.
+        Processes whose parent still lives are left to that parent at first (a database
+        stops its own workers in its own order); whatever is still below mittnite once
+        the jobs are gone gets SIGTERM too, and SIGKILL after ``--stop-timeout``. Nothing
+        is left running, whether mittnite is PID 1 or not.
         """
         from ..runtime.descendants import Sweep
 
         sweep = Sweep(on_signal=self._swept)
         managed = self.context.reaper.watched_pids
-        sweep.terminate(info for info in sweep.living() if info.pgid not in managed)
+        sweep.terminate(
+            info
+            for info in sweep.living()
+            if info.ppid == sweep.root and info.pid not in managed and info.pgid not in managed
+        )
         for watcher in self._lazy_watchers:
             await watcher.stop()
         for job in self.jobs:
