@@ -106,6 +106,19 @@ def is_child_subreaper() -> bool:
     return flag.value != 0
 
 
+def _quiet_wakeup_fd() -> None:
+    """Let the loop's wake-up pipe drop bytes silently when it is full.
+
+    Every SIGCHLD writes a byte to it; a burst of exits while the loop is busy fills it,
+    and CPython would then print ``Exception ignored ... BlockingIOError`` for each
+    further signal. Losing those bytes is harmless: the pipe is full of SIGCHLD bytes,
+    each wakes a drain that collects every exited child. (Shutdown signals do not depend
+    on the pipe, see ``signals.install_signal_handlers``.)
+    """
+    fd = signal.set_wakeup_fd(-1)
+    signal.set_wakeup_fd(fd, warn_on_full_buffer=False)
+
+
 class _Watch:
     """A registered child: the future its owner awaits and an optional synchronous hook."""
 
@@ -164,6 +177,7 @@ class Reaper:
             become_child_subreaper()
             self.subreaper = True
         loop.add_signal_handler(signal.SIGCHLD, self.reap)
+        _quiet_wakeup_fd()
         self._loop = loop
         self.reap()
 

@@ -23,6 +23,7 @@ anyway) or kill it without cleanup otherwise, and SIGINT would end in a tracebac
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 
@@ -30,6 +31,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # asyncio is not imported here: deferred_ssl must come first (cli/up.py)
     import asyncio
     from collections.abc import Callable, Iterable
+    from types import FrameType
 
 SHUTDOWN_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT)
 FORWARDED_SIGNALS: tuple[signal.Signals, ...] = (
@@ -45,27 +47,22 @@ HANDLED_SIGNALS: tuple[signal.Signals, ...] = SHUTDOWN_SIGNALS + FORWARDED_SIGNA
 class SignalSubscription:
     """Handlers installed by ``install_signal_handlers``; ``remove()`` takes them away."""
 
-    def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        signals: tuple[int, ...],
-        previous: dict[int, object] | None = None,
-    ) -> None:
-        self._loop = loop
+    def __init__(self, signals: tuple[int, ...], previous: dict[int, object]) -> None:
         self.signals = signals
-        self._previous = previous or {}
+        self._previous = previous
 
     def remove(self) -> None:
-        """Put back the handlers that were there before (asyncio would set the defaults).
+        """Put back the handlers that were there before.
 
         So a signal arriving after the loop stopped listening still meets the early
         handler (recorded, no traceback, no sudden death during the last cleanup).
         """
         for signum in self.signals:
-            self._loop.remove_signal_handler(signum)
             previous = self._previous.get(signum)
             if callable(previous) or previous in (signal.SIG_IGN, signal.SIG_DFL):
                 signal.signal(signum, previous)  # type: ignore[arg-type]
+            else:  # installed from C code: the default is the best we can do
+                signal.signal(signum, signal.SIG_DFL)
         self.signals = ()
 
 
@@ -76,18 +73,30 @@ def install_signal_handlers(
 ) -> SignalSubscription:
     """Deliver each of ``signals`` to ``on_signal(signum)`` as a callback on ``loop``.
 
-    Handlers run in the loop, not in a C signal context, so they may touch any state.
-    Must be called on the main thread (an asyncio rule). A caught signal is reset to the
+    Callbacks run in the loop, not in a signal context, so they may touch any state.
+    Must be called on the main thread, the loop's. A caught signal is reset to the
     default by ``exec``, so children never inherit these handlers.
+
+    Not ``loop.add_signal_handler``: asyncio learns of a signal from one byte per signal
+    in its wake-up pipe, and when a burst of SIGCHLDs fills that pipe while the loop is
+    busy, further bytes are dropped; a SIGTERM among them would be lost. A Python-level
+    handler runs for every signal that arrives (CPython keeps a flag per signal), and
+    schedules the callback directly.
     """
     chosen = tuple(int(signum) for signum in signals)
     previous: dict[int, object] = {}
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody listens any more
+            loop.call_soon_threadsafe(on_signal, signum)
+
     for signum in chosen:
         if signum == signal.SIGCHLD:
             raise ValueError("SIGCHLD belongs to the reaper")
         previous[signum] = signal.getsignal(signum)
-        loop.add_signal_handler(signum, on_signal, signum)
-    return SignalSubscription(loop, chosen, previous)
+        signal.signal(signum, handler)
+        signal.siginterrupt(signum, False)  # restart interrupted system calls, as asyncio does
+    return SignalSubscription(chosen, previous)
 
 
 def kill_group(pgid: int, signum: int) -> bool:
