@@ -120,3 +120,39 @@ def test_removing_loop_handlers_puts_the_previous_handlers_back() -> None:
         assert signal.getsignal(signal.SIGUSR2) is mine
     finally:
         signal.signal(signal.SIGUSR2, before)
+
+
+BURST_PROBE = """
+import asyncio, os, signal
+from mittnite.runtime.reaper import Reaper
+from mittnite.runtime.signals import install_signal_handlers
+from mittnite.runtime.spawn import spawn
+
+async def main():
+    got = []
+    async with Reaper() as reaper:
+        subscription = install_signal_handlers(asyncio.get_running_loop(), got.append)
+        children = []
+        for index in range(800):  # the loop never runs meanwhile: SIGCHLD bytes pile up
+            children.append(spawn(["true"], reaper=reaper))
+            if index == 700:
+                os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(asyncio.gather(*(c.exited for c in children)), 120)
+        await asyncio.sleep(0.1)
+        subscription.remove()
+    print("signals", got)
+
+asyncio.run(main())
+"""
+
+
+def test_a_sigchld_burst_neither_loses_sigterm_nor_prints_anything() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", BURST_PROBE], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "signals [15]"
+    assert result.stderr == ""
