@@ -25,3 +25,7 @@ def mittnite(tmp_path: Path) -> Iterator[Start]:
     yield start
     for instance in started:
         instance.kill()
+    for instance in started:  # the last-resort guards must never have fired
+        log = instance.stderr + instance.stdout
+        assert "Traceback (most recent call last)" not in log, log
+        assert "level=error msg=\"internal error" not in log, log

@@ -53,6 +53,14 @@ async def echo_once(address: str, payload: bytes, *, unix: bool = False) -> byte
         client.close()
 
 
+async def echo_or_closed(address: str, payload: bytes) -> bytes:
+    """Like echo_once, but a connection the server already closed (or reset) gives b""."""
+    try:
+        return await echo_once(address, payload)
+    except OSError:
+        return b""
+
+
 class Rig:
     """A lazy job with one TCP listener in front of a real upstream process."""
 
@@ -204,28 +212,76 @@ def test_crashed_process_is_started_again_by_the_next_connection() -> None:
     run(scenario())
 
 
-def test_exec_failure_closes_waiting_clients_and_next_connection_retries() -> None:
+def test_exec_failure_closes_waiting_clients_and_backs_off() -> None:
+    """A command that cannot start: clients closed at once, no spawn per connection."""
+
     async def scenario() -> None:
         async with Reaper() as reaper:
             baseline = fd_count()
             rig = Rig(reaper, argv=["/nonexistent/server"])
             await rig.job.start()
-            for _ in range(2):
-                assert await echo_once(rig.address, b"x") == b""
+            for _ in range(3):
+                assert await echo_or_closed(rig.address, b"x") == b""
             assert await eventually(
-                lambda: len(rig.logger.find("error while dialling upstream")) == 2
+                lambda: len(rig.logger.find("error while dialling upstream")) == 3
             )
             text = "fork/exec /nonexistent/server: no such file or directory"
-            assert rig.logger.find("error while dialling upstream")[0] == {
-                "error": f"failed to start job web: {text}"
-            }
-            assert rig.logger.find("process terminated with error")[0] == {
-                "error": f"failed to start job web: {text}"
-            }
+            errors = [entry["error"] for entry in rig.logger.find("error while dialling upstream")]
+            assert errors[0] == f"failed to start job web: {text}"
+            # within the back-off: refused at once, no new start attempt
+            assert errors[1:] == ["job web failed right after its start; next start in 1s"] * 2
+            assert len(rig.logger.find("process terminated with error")) == 1
+            assert rig.logger.find("lazy job failed right after its start; holding off new starts")
+            await asyncio.sleep(1.1)  # after the back-off the next connection tries again
+            assert await echo_or_closed(rig.address, b"x") == b""
+            assert await eventually(
+                lambda: len(rig.logger.find("process terminated with error")) == 2
+            )
             await rig.job.shutdown()
             assert await fds_back_to(baseline) == baseline
 
     run(scenario())
+
+
+def test_a_command_that_exits_at_once_fails_waiting_clients_at_once(tmp_path: Path) -> None:
+    """No client waits for the spin-up timeout (20 s here) when the process died."""
+
+    async def scenario() -> tuple[list[bytes], float, int]:
+        async with Reaper() as reaper:
+            rig = Rig(reaper, argv=["sh", "-c", "sleep 0.3; exit 1"], spin_up=20.0)
+            await rig.job.start()
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            answers = await asyncio.gather(*(echo_or_closed(rig.address, b"x") for _ in range(5)))
+            elapsed = loop.time() - started
+            spawned = len(rig.process.spawned)
+            await rig.job.shutdown()
+            return list(answers), elapsed, spawned
+
+    answers, elapsed, spawned = run(scenario())
+    assert answers == [b""] * 5
+    assert elapsed < 15  # far below the 20 s spin-up timeout (generous: shared machine)
+    assert spawned == 1
+
+
+def test_back_off_ends_when_the_command_works_again(tmp_path: Path) -> None:
+    flag = tmp_path / "broken"
+    flag.touch()
+
+    async def scenario() -> bytes:
+        async with Reaper() as reaper:
+            rig = Rig(reaper, spin_up=20.0)
+            server = " ".join(rig.process.argv)
+            rig.process.argv = ["sh", "-c", f"test -e {flag} && exit 1; exec {server}"]
+            await rig.job.start()
+            assert await echo_or_closed(rig.address, b"x") == b""
+            flag.unlink()  # repaired
+            await asyncio.sleep(1.1)
+            answer = await echo_or_closed(rig.address, b"works")
+            await rig.job.shutdown()
+            return answer
+
+    assert run(scenario()) == b"works"
 
 
 def test_second_listener_failing_fails_the_start_and_releases_the_first() -> None:

@@ -9,8 +9,10 @@ from mittnite.core.clock import FakeClock
 from mittnite.core.job import CancelTimer, Log, StartTimer
 from mittnite.core.lazy import (
     COOLDOWN_TIMER,
+    AbortDials,
     LazyMachine,
     LazyState,
+    Refuse,
     StartProcess,
     StopProcess,
 )
@@ -135,24 +137,99 @@ def test_connection_during_stop_starts_again_once_the_old_process_is_gone() -> N
     assert lazy.state == LazyState.RUNNING
 
 
-def test_crash_is_just_not_running_and_next_connection_restarts_without_backoff() -> None:
-    lazy = running()
+def held_off(delay: str, failures: int) -> Log:
+    return Log(
+        "warning",
+        "lazy job failed right after its start; holding off new starts",
+        {"job.nextRestartIn": delay, "job.usedAttempts": failures},
+    )
+
+
+def test_a_crash_after_a_long_run_is_restarted_by_the_next_connection_at_once() -> None:
+    clock = FakeClock()
+    lazy = running(clock)
+    clock.advance(60.0)  # it served for a minute: no back-off
     assert lazy.exited(False, "exit status 3") == [
         Log("error", "job exited with error", {"error": "exit status 3"}),
         Log("error", "process terminated with error", {"error": "exit status 3"}),
         Log("info", "process terminated"),
+        AbortDials("job web terminated: exit status 3"),
     ]
     assert lazy.state == LazyState.IDLE
-    for attempt in range(2, 12):  # no attempt limit, no back-off timer
+    assert lazy.process_needed() == [Log("info", "starting job"), StartProcess()]
+
+
+def test_a_process_that_dies_at_once_fails_waiting_clients_and_backs_off() -> None:
+    clock = FakeClock()
+    lazy = running(clock)
+    clock.advance(0.1)
+    assert lazy.exited(False, "exit status 1") == [
+        Log("error", "process terminated with error", {"error": "exit status 1"}),
+        Log("info", "process terminated"),
+        AbortDials("job web terminated: exit status 1"),
+        held_off("1s", 1),
+    ]
+    # connections within the hold-off are refused at once, nothing is spawned
+    clock.advance(0.5)
+    assert lazy.process_needed() == [
+        Log("debug", "connection refused during back-off"),
+        Refuse("job web failed right after its start; next start in 1s"),
+    ]
+    assert lazy.starts == 1
+    # after it: one new start; dying again doubles the hold-off, up to five minutes
+    expected = ["2s", "4s", "8s", "16s", "32s", "1m4s", "2m8s", "4m16s", "5m0s", "5m0s"]
+    for failures, delay in enumerate(expected, start=2):
+        clock.advance(lazy.hold_until - clock.monotonic())  # type: ignore[operator]
         assert lazy.process_needed() == [Log("info", "starting job"), StartProcess()]
         lazy.started()
-        lazy.exited(False, "exit status 3")
-        assert lazy.starts == attempt
+        assert lazy.exited(True, "exit status 0")[-1] == held_off(delay, failures)
+    assert lazy.starts == 1 + len(expected)
 
 
-def test_clean_exit_logs_only_terminated() -> None:
+def test_the_streak_ends_when_the_command_works_again() -> None:
+    clock = FakeClock()
+    lazy = running(clock)
+    lazy.exited(False, "exit status 1")
+    clock.advance(1.0)
+    lazy.process_needed()
+    lazy.started()
+    lazy.exited(False, "exit status 1")  # second quick failure: 2 s hold, next would be 4 s
+    assert lazy.backoff == 4.0
+    clock.advance(2.0)
+    lazy.process_needed()
+    lazy.started()
+    clock.advance(600.0)  # works for ten minutes
+    assert lazy.exited(False, "signal: killed")[-1] == AbortDials(
+        "job web terminated: signal: killed"
+    )
+    assert (lazy.backoff, lazy.failures, lazy.holding_off) == (1.0, 0, False)
+    assert lazy.process_needed() == [Log("info", "starting job"), StartProcess()]
+
+
+def test_an_explicit_start_is_never_held_off() -> None:
+    clock = FakeClock()
+    lazy = running(clock)
+    lazy.exited(False, "exit status 1")
+    assert lazy.holding_off
+    assert lazy.activate() == [Log("info", "starting job"), StartProcess()]
+
+
+def test_our_own_stop_is_no_failure() -> None:
+    clock = FakeClock()
+    lazy = running(clock)
+    lazy.deactivate()
+    actions = lazy.exited(False, "signal: terminated")
+    assert not any(isinstance(a, (AbortDials, Refuse)) for a in actions)
+    assert not lazy.holding_off
+
+
+def test_clean_exit_right_after_start_counts_as_a_failure() -> None:
     lazy = running()
-    assert lazy.exited(True, "exit status 0") == [Log("info", "process terminated")]
+    assert lazy.exited(True, "exit status 0") == [
+        Log("info", "process terminated"),
+        AbortDials("job web terminated: exit status 0"),
+        held_off("1s", 1),
+    ]
 
 
 def test_exit_while_idle_timer_armed_cancels_the_timer() -> None:
@@ -177,9 +254,12 @@ def test_start_failure_returns_to_idle_and_next_connection_retries() -> None:
             "error",
             "process terminated with error",
             {"error": "failed to start job web: fork/exec /x: no such file or directory"},
-        )
+        ),
+        held_off("1s", 1),
     ]
     assert lazy.state == LazyState.IDLE
+    assert isinstance(lazy.process_needed()[-1], Refuse)
+    lazy.clock.advance(1.0)  # type: ignore[attr-defined]
     assert lazy.process_needed() == [Log("info", "starting job"), StartProcess()]
 
 

@@ -15,7 +15,7 @@ from mittnite.runtime.pipes import LineReader, open_output_pipe
 from mittnite.runtime.reaper import Reaper
 from mittnite.runtime.spawn import spawn
 
-from .procs import run, settle
+from .procs import children_of, eventually, run, settle
 
 KIB = 1024
 
@@ -88,6 +88,8 @@ async def child_output(argv: list[str], **options: object) -> tuple[list[bytes],
             os.close(pipe.write_fd)
         reader = LineReader(pipe.read_fd, lines.append, **options)  # type: ignore[arg-type]
         status, _ = await settle(asyncio.gather(child.exited, reader.closed), 60)
+        # a grandchild that held the pipe may not be reaped yet: not a stray for later tests
+        assert await eventually(lambda: children_of(os.getpid()) == [])
     return lines, status
 
 

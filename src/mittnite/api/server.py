@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 
-from ..runtime.httpserve import Policy, serve_connection
+from ..runtime.httpserve import Connections, Policy
 from .address import parse_address
 from .handlers import Api
 from .listener import open_listener, remove_socket_file
@@ -35,6 +35,8 @@ POLICY = Policy(
     body_first=True,
     internal_error="internal error: ",
 )
+MAX_CONNECTIONS = 256
+"""Open connections at most (log followers included); see ``runtime.httpserve.Connections``."""
 
 
 class RemoteNotAllowed(ValueError):
@@ -64,7 +66,7 @@ class ApiServer:
         self.api = Api(JobRegistry(jobs, secrets), hub)
         self.logger = logger
         self._server: asyncio.Server | None = None
-        self._connections: set[asyncio.Task[None]] = set()
+        self.connections = Connections(self.api.handle, POLICY, MAX_CONNECTIONS)
         self._inode: int | None = None
 
     async def start(self) -> None:
@@ -72,9 +74,9 @@ class ApiServer:
         sock = open_listener(self.address)
         if self.address.is_unix:
             self._inode = os.stat(self.address.path).st_ino
-            self._server = await asyncio.start_unix_server(self._connected, sock=sock)
+            self._server = await asyncio.start_unix_server(self.connections.serve, sock=sock)
         else:
-            self._server = await asyncio.start_server(self._connected, sock=sock)
+            self._server = await asyncio.start_server(self.connections.serve, sock=sock)
         if self.logger is not None:
             self.logger.info(f"remote api listens on {self.address.text}")
             if not self.address.is_loopback:
@@ -92,25 +94,13 @@ class ApiServer:
         name = self._server.sockets[0].getsockname()
         return name if isinstance(name, str) else f"{name[0]}:{name[1]}"
 
-    async def _connected(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._connections.add(task)
-        try:
-            await serve_connection(reader, writer, self.api.handle, POLICY)
-        finally:
-            self._connections.discard(task)
-
     async def stop(self) -> None:
         """Stop accepting, end every connection, remove the socket file."""
         if self.logger is not None:
             self.logger.info("shutting down remote api")
         if self._server is not None:
             self._server.close()
-        for task in tuple(self._connections):
-            task.cancel()
-        if self._connections:
-            await asyncio.gather(*self._connections, return_exceptions=True)
+        await self.connections.close()
         if self._server is not None:
             await self._server.wait_closed()
             self._server = None

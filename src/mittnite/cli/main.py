@@ -168,6 +168,59 @@ def build_root() -> Command:
     return root
 
 
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in mittnite, reported in one log line
+
+
+def prepare_process() -> None:
+    """What every entry point of ``mittnite`` does before anything else.
+
+    The console script, ``python -m mittnite`` and the standalone executable
+    (``packaging/entry.py``) all come through :func:`main`, which calls this first:
+
+    * SIGTERM and SIGINT are caught from here on (:mod:`mittnite.runtime.signals`): as
+      PID 1 an uncaught SIGTERM would be dropped, and SIGINT would print a traceback;
+    * the environment is put back to exactly what the container gave
+      (:mod:`mittnite.runtime.environ`).
+    """
+    from ..runtime.earlysignals import install_early_handlers
+
+    install_early_handlers()
+    from ..runtime.environ import restore_original_environment
+
+    restore_original_environment()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``mittnite`` console script."""
-    return run_main(build_root(), argv)
+    """Entry point of ``mittnite``; without ``argv``, ``sys.argv`` in and ``sys.exit`` out.
+
+    Nothing escapes as a traceback: a shutdown signal that cut a command short exits
+    with 128 + the signal number (``up`` handles its own and exits 0), and an unexpected
+    exception (a bug) is reported in one log line (exit status 70).
+    """
+    from ..runtime.earlysignals import StartupInterrupted
+
+    try:
+        prepare_process()
+        status = run_main(build_root(), argv)
+    except StartupInterrupted as stop:
+        status = 128 + stop.signum
+    except SystemExit:
+        raise
+    except BaseException as error:
+        status = report_internal_error(error)
+    if argv is None:
+        sys.exit(status)
+    return status
+
+
+def report_internal_error(error: BaseException) -> int:
+    """One line instead of a traceback (``MITTNITE_TRACEBACK=1`` adds the traceback)."""
+    try:
+        from ..logs.logger import get_logger
+        from ..supervisor.runner import print_traceback_if_asked
+
+        get_logger().error("internal error: mittnite stopped", error=f"{type(error).__name__}: {error}")
+        print_traceback_if_asked(error)
+    except Exception:
+        sys.stderr.write(f"mittnite: internal error: {type(error).__name__}: {error}\n")
+    return EXIT_INTERNAL_ERROR

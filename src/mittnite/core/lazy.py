@@ -10,8 +10,17 @@ Semantics (the original's, with its timing fixed):
 * nothing runs at boot (``holding off starting job <name> until first request``);
 * the first connection that needs the process starts it; connections arriving while it
   starts wait for that same start, there is never a second spawn;
-* a process that exits, for whatever reason, is simply "not running": the next
-  connection starts it again, with no back-off and no attempt limit;
+* a process that exits on its own (not stopped by mittnite) fails the connections still
+  waiting to reach it at once (``AbortDials``), instead of letting them dial until
+  ``spinUpTimeout``;
+* back-off, as for jobs: a process that fails to start, or ends before any connection
+  reached it and within the current back-off time of its start, holds off new starts for
+  that time (1 s, 2 s, 4 s, ...
+  up to 5 min); connections arriving meanwhile are refused at once (``Refuse``) instead of
+  each spawning a process that dies again. A run longer than the back-off ends the streak,
+  so a job that works again is started on the next connection. An explicit start or
+  restart (API) is never held off. The original re-spawned per connection, with no
+  back-off, and let every client wait the full ``spinUpTimeout``;
 * cool-down is exact: the timer is armed for ``cool_down`` when the last active
   connection closes (re-armed on every such close) and cancelled when one opens, so the
   process is stopped after precisely ``cool_down`` of idleness. The original checked once
@@ -22,9 +31,11 @@ Semantics (the original's, with its timing fixed):
 
 from __future__ import annotations
 
+import math
 import signal
 
-from .job import Action, CancelTimer, Log, StartTimer
+from .job import Action, CancelTimer, Log, StartTimer, go_seconds
+from .restart import INITIAL_BACKOFF, next_backoff
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,8 +45,10 @@ __all__ = [
     "COOLDOWN_TIMER",
     "DEFAULT_COOL_DOWN",
     "DEFAULT_SPIN_UP",
+    "AbortDials",
     "LazyMachine",
     "LazyState",
+    "Refuse",
     "StartProcess",
     "StopProcess",
 ]
@@ -55,6 +68,24 @@ class StopProcess(Action):
     """Stop the process (group SIGTERM, SIGKILL after the stop timeout); exited() follows."""
 
     __slots__ = ()
+
+
+class AbortDials(Action):
+    """The process ended on its own: fail every connection still dialling it, now."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+class Refuse(Action):
+    """Close the connection that asked for the process at once (start-up back-off)."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
 
 
 class LazyState:
@@ -94,11 +125,26 @@ class LazyMachine:
         self.shutting_down = False
         self.starts = 0
         """Processes started so far (diagnostics, tests)."""
+        self.started_at: float | None = None
+        """When the current (or last) process was started (monotonic)."""
+        self.backoff = INITIAL_BACKOFF
+        """The hold-off after the next quick failure."""
+        self.failures = 0
+        """Quick failures in a row (start errors, exits within the back-off time)."""
+        self.hold_until: float | None = None
+        """No new start on a connection before this time (monotonic)."""
+        self.reached = False
+        """A connection reached the current process (it serves: its exit is no failure)."""
 
     @property
     def running(self) -> bool:
         """Whether a process exists (the API's and the runner's ``running``)."""
         return self.state in (LazyState.RUNNING, LazyState.STOPPING)
+
+    @property
+    def holding_off(self) -> bool:
+        """Whether connections are refused now because of failed starts."""
+        return self.hold_until is not None and self.clock.monotonic() < self.hold_until
 
     # -- events ------------------------------------------------------------------------------
     def boot(self) -> list[Action]:
@@ -129,6 +175,11 @@ class LazyMachine:
         if self.state == LazyState.RUNNING:
             return [Log("debug", "process already running")]
         if self.state == LazyState.IDLE:
+            if self.holding_off:
+                assert self.hold_until is not None
+                wait = go_seconds(math.ceil(self.hold_until - self.clock.monotonic()))
+                reason = f"job {self.name} failed right after its start; next start in {wait}"
+                return [Log("debug", "connection refused during back-off"), Refuse(reason)]
             return self._start()
         if self.state == LazyState.STOPPING:
             self.start_after_stop = True
@@ -139,6 +190,8 @@ class LazyMachine:
         if self.state != LazyState.STARTING:
             return []
         self.state = LazyState.RUNNING
+        self.started_at = self.clock.monotonic()
+        self.reached = False
         if self.stop_after_start or self.shutting_down:
             self.stop_after_start = False
             return self._stop()
@@ -154,13 +207,16 @@ class LazyMachine:
             return []
         self.state = LazyState.IDLE
         self.stop_after_start = False
-        return [
+        actions: list[Action] = [
             Log(
                 "error",
                 "process terminated with error",
                 {"error": f"failed to start job {self.name}: {error}"},
             )
         ]
+        if not self.shutting_down:
+            actions.extend(self._quick_failure())
+        return actions
 
     def exited(self, success: bool, description: str) -> list[Action]:
         """The process is gone, for any reason (crash, clean exit, our stop).
@@ -180,11 +236,25 @@ class LazyMachine:
             actions.append(Log("error", "job exited with error", {"error": description}))
             actions.append(Log("error", "process terminated with error", {"error": description}))
         actions.append(Log("info", "process terminated"))
+        if not stopped_by_us and not self.shutting_down:
+            actions.append(AbortDials(f"job {self.name} terminated: {description}"))
+            now = self.clock.monotonic()
+            ran_for = now - (self.started_at if self.started_at is not None else now)
+            if self.reached or ran_for > self.backoff:
+                self._reset_backoff()  # it served, or ran for a while: a new streak
+            else:
+                actions.extend(self._quick_failure())
         if self.start_after_stop and not self.shutting_down:
             self.start_after_stop = False
             actions.extend(self._start())
         self.start_after_stop = False
         return actions
+
+    def upstream_reached(self) -> list[Action]:
+        """A connection was forwarded to the running process: it works."""
+        if self.state == LazyState.RUNNING:
+            self.reached = True
+        return []
 
     def timer_fired(self, name: str) -> list[Action]:
         if name != COOLDOWN_TIMER or not self.timer_armed:
@@ -198,9 +268,13 @@ class LazyMachine:
         return []
 
     def activate(self) -> list[Action]:
-        """Start the process now (API start); it cools down like after a connection."""
+        """Start the process now (API start); it cools down like after a connection.
+
+        An explicit start is never held off by the back-off.
+        """
         if self.shutting_down:
             return []
+        self.hold_until = None
         if self.state == LazyState.IDLE:
             return self._start()
         if self.state == LazyState.STOPPING:
@@ -237,6 +311,25 @@ class LazyMachine:
         return actions
 
     # -- helpers --------------------------------------------------------------------------------
+    def _quick_failure(self) -> list[Action]:
+        """The process failed to start or ended right away: hold off new starts."""
+        self.failures += 1
+        delay = self.backoff
+        self.hold_until = self.clock.monotonic() + delay
+        self.backoff = next_backoff(delay)
+        return [
+            Log(
+                "warning",
+                "lazy job failed right after its start; holding off new starts",
+                {"job.nextRestartIn": go_seconds(delay), "job.usedAttempts": self.failures},
+            )
+        ]
+
+    def _reset_backoff(self) -> None:
+        self.backoff = INITIAL_BACKOFF
+        self.failures = 0
+        self.hold_until = None
+
     def _start(self) -> list[Action]:
         self.state = LazyState.STARTING
         self.starts += 1

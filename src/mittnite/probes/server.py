@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..gojson import encode
 from ..logs.logger import get_logger
-from ..runtime.httpserve import Policy, Response, error_response, serve_connection, text_response
+from ..runtime.httpserve import Connections, Policy, Response, error_response, text_response
 from .status import STATUS_TIMEOUT, all_ok, collect, status_body
 
 TYPE_CHECKING = False
@@ -43,15 +43,17 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 9102
 _NO_IPV6 = (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.EPROTONOSUPPORT)
 # Tighter limits than the API's: nothing legitimate sends a probe server slow or
-# large requests. The body is drained after answering, at most what Go's server
+# large requests (a request head must arrive within 10 s, idle keep-alive
+# connections are closed after 10 s, at most 256 connections at once). The body is drained after answering, at most what Go's server
 # drains of an unread body; HEAD and malformed requests are answered as Go does.
 POLICY = Policy(
-    idle_timeout=60.0,
+    idle_timeout=10.0,
     request_timeout=10.0,
     max_body=256 * 1024,
     body_first=False,
     internal_error="500 Internal Server Error: ",
 )
+MAX_CONNECTIONS = 256
 
 
 class ListenError(Exception):
@@ -82,7 +84,7 @@ class ProbeServer:
         self._logger = logger if logger is not None else get_logger()
         self._status_timeout = status_timeout
         self._servers: list[asyncio.Server] = []
-        self._connections: set[asyncio.Task[None]] = set()
+        self.connections = Connections(self._handle, POLICY, MAX_CONNECTIONS)
 
     @property
     def addresses(self) -> list[tuple[str, int]]:
@@ -102,7 +104,7 @@ class ProbeServer:
     async def start(self) -> None:
         """Bind and start answering; :class:`ListenError` if the port cannot be had."""
         for sock in self._bind():
-            server = await asyncio.start_server(self._on_connection, sock=sock)
+            server = await asyncio.start_server(self.connections.serve, sock=sock)
             self._servers.append(server)
         self._logger.info(f"probeServer listens on port {self.port}")
 
@@ -111,23 +113,9 @@ class ProbeServer:
         servers, self._servers = self._servers, []
         for server in servers:
             server.close()
-        for task in list(self._connections):
-            task.cancel()
-        await asyncio.gather(*self._connections, return_exceptions=True)
+        await self.connections.close()
         for server in servers:
             await server.wait_closed()
-
-    async def _on_connection(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections.add(task)
-        try:
-            await serve_connection(reader, writer, self._handle, POLICY)
-        finally:
-            if task is not None:
-                self._connections.discard(task)
 
     async def _handle(self, request: Request) -> Response:
         path, query = _split_target(request.target)

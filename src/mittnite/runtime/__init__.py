@@ -14,6 +14,10 @@ jobs or configuration. Modules, one job each:
 * ``inotify``     file-change notifications for watches (with a polling fallback)
 * ``deferred_ssl`` keeping OpenSSL out of an idle init
 * ``httpserve``   one HTTP/1.1 server connection, Go's answers (probe server, control API)
+* ``environ``     the container's environment, restored; jobs' environments as Go builds them
+* ``forkexec``    fork + exec with an environment given entry by entry
+* ``earlysignals`` SIGTERM/SIGINT from the first instruction until the event loop listens
+* ``descendants`` the process tree below mittnite; stopping all of it at shutdown
 """
 
 from __future__ import annotations

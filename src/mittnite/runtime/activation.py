@@ -89,6 +89,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
+    from mittnite.runtime.exitstatus import ExitStatus
     from mittnite.runtime.listen import SocketAddress
     from mittnite.runtime.reaper import Reaper
     from mittnite.runtime.sockdiag import Activity
@@ -441,7 +442,12 @@ def spawn_activated(
         number = error.errno if error.errno is not None else errno.EIO
         failed_in_cwd = cwd is not None and error.filename == cwd and cwd != path
         raise start_error(path, number, working_directory=cwd if failed_in_cwd else None) from error
-    return Child(popen, reaper, arguments, path)
+    launched = popen
+
+    def reaped(status: ExitStatus) -> None:
+        launched.returncode = status.returncode  # Popen must never wait for a recycled pid
+
+    return Child(popen.pid, reaper, arguments, path, on_reaped=reaped)
 
 
 class ActivityMonitor:

@@ -13,6 +13,10 @@ request, to the upgrade's runner.
 Each connection is its own task, so a slow client only ever delays itself;
 idle and per-request time limits make sure it cannot hold the connection
 forever either. A handler error answers 500 instead of dropping the client.
+:class:`Connections` bounds how many connections a server keeps (the oldest
+one that is not in the middle of a request makes room for a new one) and ends
+them all quietly when the server stops: nothing a client does or fails to do,
+and no shutdown, ever ends in a traceback. h11 bounds a request head to 16 KiB.
 
 Where the two servers were written to behave differently, a
 :class:`Policy` says which way; see its attributes.
@@ -24,7 +28,6 @@ whose probe server nobody asks pays nothing for it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 
 TYPE_CHECKING = False
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
     Runner = Callable[[asyncio.StreamReader, asyncio.StreamWriter, bytes], Awaitable[None]]
 
 READ_SIZE = 65536
+CLOSE_TIMEOUT = 5.0
+"""How long a closing connection may take to flush what is left for a slow reader."""
 
 REASONS = {
     101: "Switching Protocols",
@@ -168,23 +173,97 @@ class _Closed(Exception):
     """The peer went away or broke the protocol: stop serving this connection."""
 
 
+class Slot:
+    """What a server knows about one of its connections."""
+
+    __slots__ = ("idle",)
+
+    def __init__(self) -> None:
+        self.idle = True
+        """Waiting for (the rest of) a request head: nothing is lost by closing it."""
+
+
+class Connections:
+    """The open connections of one server: bounded in number, ended together.
+
+    Use :meth:`serve` as the ``client_connected_cb`` of ``asyncio.start_server``. At
+    ``limit`` open connections, a new one is accepted only if the oldest idle one (no
+    request in progress: keep-alive, or a head trickling in) can be closed for it;
+    otherwise the new one is closed at once. ``close()`` ends every connection.
+    """
+
+    def __init__(self, handle: Handler, policy: Policy, limit: int) -> None:
+        self.handle = handle
+        self.policy = policy
+        self.limit = limit
+        self._open: dict[asyncio.Task[None], Slot] = {}
+        self.refused = 0
+        """Connections closed at once because every slot was busy."""
+        self.evicted = 0
+        """Idle connections closed to make room for a new one."""
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Serve one accepted connection until it ends; never raises."""
+        task = asyncio.current_task()
+        assert task is not None
+        if len(self._open) >= self.limit and not self._evict_idle():
+            self.refused += 1
+            writer.close()
+            return
+        slot = Slot()
+        self._open[task] = slot
+        try:
+            await serve_connection(reader, writer, self.handle, self.policy, slot)
+        except asyncio.CancelledError:
+            # Ended by close() or for a newer connection. Finishing normally matters:
+            # asyncio 3.11 reports a cancelled client_connected_cb task as an error.
+            return
+        finally:
+            if self._open.get(task) is slot:
+                del self._open[task]
+
+    def _evict_idle(self) -> bool:
+        for task, slot in self._open.items():
+            if slot.idle:
+                del self._open[task]
+                task.cancel()
+                self.evicted += 1
+                return True
+        return False
+
+    async def close(self) -> None:
+        """End every connection (log followers and requests in progress included)."""
+        tasks = list(self._open)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def serve_connection(
     reader: asyncio.StreamReader,
     writer: asyncio.StreamWriter,
     handle: Handler,
     policy: Policy,
+    slot: Slot | None = None,
 ) -> None:
     """Serve requests on one connection until it closes; never raises but cancellation."""
     import h11  # on first use: an idle server pays nothing for it
 
     connection = h11.Connection(our_role=h11.SERVER)
+    slot = slot if slot is not None else Slot()
     try:
         while True:
+            slot.idle = True
             try:
                 async with asyncio.timeout(policy.idle_timeout):
                     event = await _next_event(connection, reader)
                 if not isinstance(event, h11.Request):
                     return  # the client closed the connection between requests
+                slot.idle = False
                 if policy.body_first:
                     async with asyncio.timeout(policy.request_timeout):
                         await _drain_body(connection, reader, policy.max_body)
@@ -218,8 +297,11 @@ async def serve_connection(
         pass
     finally:
         writer.close()
-        with contextlib.suppress(Exception):
-            await writer.wait_closed()
+        try:  # a peer that reads nothing would keep a closing transport flushing forever
+            async with asyncio.timeout(CLOSE_TIMEOUT):
+                await writer.wait_closed()
+        except Exception:
+            writer.transport.abort()
 
 
 def _headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:

@@ -12,6 +12,11 @@ while a reaper is running (it would steal, or be robbed of, statuses).
 
 Signals coalesce (many exits can arrive as one SIGCHLD), which is why every wake-up drains
 in a loop instead of reaping one child.
+
+Each exited child is first *peeked at* (``waitid`` with ``WNOWAIT``): while it is a zombie
+its ``/proc`` entry still tells its process group and session, which is how an orphan is
+attributed to the job it came from (the label given to :meth:`Reaper.watch` for the
+group leader). Then it is reaped with ``waitpid`` for that pid only.
 """
 
 from __future__ import annotations
@@ -28,6 +33,39 @@ _PR_GET_CHILD_SUBREAPER = 37
 
 OrphanCallback = Callable[[int, ExitStatus], None]
 ReapedHook = Callable[[ExitStatus], None]
+
+_REMEMBERED_GROUPS = 4096
+"""Labels of this many process groups are kept for attributing orphans (oldest dropped)."""
+
+
+class Orphan:
+    """A reaped child nobody had registered: a re-parented orphan, and where it came from."""
+
+    __slots__ = ("label", "pgid", "pid", "sid", "status")
+
+    def __init__(
+        self, pid: int, status: ExitStatus, pgid: int | None, sid: int | None, label: str | None
+    ) -> None:
+        self.pid = pid
+        self.status = status
+        self.pgid = pgid
+        self.sid = sid
+        self.label = label
+        """The label of the watched process whose group or session it was in, if any."""
+
+    def __repr__(self) -> str:
+        return f"Orphan(pid={self.pid}, status={self.status!r}, label={self.label!r})"
+
+
+def _group_and_session(pid: int) -> tuple[int | None, int | None]:
+    """Process group and session of ``pid`` (a zombie of ours), from ``/proc``."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            text = handle.read()
+        fields = text[text.rindex(b")") + 2 :].split()
+        return int(fields[2]), int(fields[3])
+    except (OSError, ValueError, IndexError):
+        return None, None
 
 
 class ReaperClosedError(RuntimeError):
@@ -68,6 +106,19 @@ def is_child_subreaper() -> bool:
     return flag.value != 0
 
 
+def _quiet_wakeup_fd() -> None:
+    """Let the loop's wake-up pipe drop bytes silently when it is full.
+
+    Every SIGCHLD writes a byte to it; a burst of exits while the loop is busy fills it,
+    and CPython would then print ``Exception ignored ... BlockingIOError`` for each
+    further signal. Losing those bytes is harmless: the pipe is full of SIGCHLD bytes,
+    each wakes a drain that collects every exited child. (Shutdown signals do not depend
+    on the pipe, see ``signals.install_signal_handlers``.)
+    """
+    fd = signal.set_wakeup_fd(-1)
+    signal.set_wakeup_fd(fd, warn_on_full_buffer=False)
+
+
 class _Watch:
     """A registered child: the future its owner awaits and an optional synchronous hook."""
 
@@ -89,17 +140,17 @@ class Reaper:
         self,
         *,
         on_orphan: OrphanCallback | None = None,
+        on_orphan_reaped: Callable[[Orphan], None] | None = None,
         become_subreaper: bool = True,
     ) -> None:
         self._on_orphan = on_orphan
+        self._on_orphan_reaped = on_orphan_reaped
         self._become_subreaper = become_subreaper
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watches: dict[int, _Watch] = {}
+        self._labels: dict[int, str] = {}
         self.orphans_reaped = 0
         """How many children nobody had registered (re-parented orphans) were reaped."""
-        self.orphan_group: int | None = None
-        """While ``on_orphan`` runs: the process group the orphan was in (None if unknown);
-        jobs run in their own groups, so it tells which job the orphan came from."""
         self.subreaper = False
         """Whether ``start()`` made this process a child subreaper."""
 
@@ -126,6 +177,7 @@ class Reaper:
             become_child_subreaper()
             self.subreaper = True
         loop.add_signal_handler(signal.SIGCHLD, self.reap)
+        _quiet_wakeup_fd()
         self._loop = loop
         self.reap()
 
@@ -155,14 +207,18 @@ class Reaper:
     async def __aexit__(self, *_exc_info: object) -> None:
         self.close()
 
-    def watch(self, pid: int, on_reaped: ReapedHook | None = None) -> asyncio.Future[ExitStatus]:
+    def watch(
+        self, pid: int, on_reaped: ReapedHook | None = None, *, label: str | None = None
+    ) -> asyncio.Future[ExitStatus]:
         """Register ``pid``; the returned future resolves with its status once reaped.
 
         Must be called on the loop's thread, synchronously after the fork, before control
         returns to the loop: the reaper only runs as a loop callback, so a child that has
         already exited stays a zombie until then and cannot be mistaken for an orphan.
         ``on_reaped`` runs synchronously at reap time, before the future's callbacks; the
-        spawner uses it to tell ``subprocess.Popen`` the pid is gone.
+        spawner uses it to tell ``subprocess.Popen`` the pid is gone. ``label`` names
+        what the process belongs to (a job); orphans from its process group or session are
+        reported with it.
         """
         loop = self._loop
         if loop is None:
@@ -173,7 +229,19 @@ class Reaper:
             raise RuntimeError(f"pid {pid} is already watched")
         future: asyncio.Future[ExitStatus] = loop.create_future()
         self._watches[pid] = _Watch(future, on_reaped)
+        if label is not None:
+            self._labels.pop(pid, None)
+            self._labels[pid] = label
+            if len(self._labels) > _REMEMBERED_GROUPS:
+                del self._labels[next(iter(self._labels))]
         return future
+
+    def label_of(self, pgid: int | None, sid: int | None = None) -> str | None:
+        """The label of the watched process that led group ``pgid`` (or session ``sid``)."""
+        for key in (pgid, sid):
+            if key is not None and key in self._labels:
+                return self._labels[key]
+        return None
 
     def reap(self) -> int:
         """Collect every exited child now; return how many were reaped.
@@ -182,41 +250,35 @@ class Reaper:
         """
         reaped = 0
         while True:
-            # Peek first (WNOWAIT): an orphan's process group is still readable while it
-            # is a zombie, and gone once it is reaped.
             try:
-                info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+                peeked = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
             except ChildProcessError:
                 break
-            if info is None or info.si_pid == 0:
+            if peeked is None or peeked.si_pid == 0:
                 break
-            pid = info.si_pid
-            group = None
-            if pid not in self._watches:
-                try:
-                    group = os.getpgid(pid)
-                except OSError:
-                    group = None
+            pid = peeked.si_pid
+            group = (None, None) if pid in self._watches else _group_and_session(pid)
             try:
-                got, raw = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                continue
-            if got == 0:
+                reaped_pid, raw = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # reaped behind our back (must not happen)
+                break
+            if reaped_pid == 0:
                 break
             reaped += 1
-            self._deliver(pid, ExitStatus(raw), group)
+            self._deliver(pid, ExitStatus(raw), *group)
         return reaped
 
-    def _deliver(self, pid: int, status: ExitStatus, group: int | None = None) -> None:
+    def _deliver(
+        self, pid: int, status: ExitStatus, pgid: int | None = None, sid: int | None = None
+    ) -> None:
         watch = self._watches.pop(pid, None)
         if watch is None:
             self.orphans_reaped += 1
             if self._on_orphan is not None:
-                self.orphan_group = group
-                try:
-                    self._guarded(self._on_orphan, pid, status)
-                finally:
-                    self.orphan_group = None
+                self._guarded(self._on_orphan, pid, status)
+            if self._on_orphan_reaped is not None:
+                orphan = Orphan(pid, status, pgid, sid, self.label_of(pgid, sid))
+                self._guarded(self._on_orphan_reaped, orphan)
             return
         if watch.on_reaped is not None:
             self._guarded(watch.on_reaped, status)

@@ -1,23 +1,23 @@
 """Starting a job's process, and the handle the supervisor keeps for it.
 
-``subprocess.Popen`` is used only as the fork/exec primitive: it brings vfork speed,
-reliable exec-error reporting, ``cwd``, ``close_fds``, ``process_group`` and
-``restore_signals``. It never waits for the child; the ``Reaper`` does. Why that is safe,
-checked against CPython 3.11's ``subprocess.py``:
+The fork/exec primitive is :func:`mittnite.runtime.forkexec.fork_exec` (the C helper
+behind ``subprocess.Popen``, called with the environment as a list of entries, so a job's
+``env`` reaches the child exactly as Go's ``os/exec`` would pass it). On an interpreter
+where that helper cannot be used, ``subprocess.Popen`` is the fallback; the environment is
+then passed as a mapping (entries without ``=`` are lost). Either way the primitive
+returns only after the child has exec'd or failed, and never waits for the child; the
+``Reaper`` does. Why that is safe:
 
-* With ``close_fds=True`` and ``process_group=0`` Popen always takes the ``_fork_exec``
-  path (never ``posix_spawn``) and returns only after the child has exec'd or failed.
-* If exec (or the child's ``chdir``) fails, Popen itself calls ``waitpid(pid, 0)`` for that
-  pid before raising. The reaper only runs as a callback of the event loop, and the loop is
-  busy inside Popen, so the two cannot race; the pid is never registered.
+* If exec (or the child's ``chdir``) fails, the primitive itself calls ``waitpid(pid, 0)``
+  for that pid before raising. The reaper only runs as a callback of the event loop, and
+  the loop is busy inside the call, so the two cannot race; the pid is never registered.
 * On success, ``spawn`` registers the pid with the reaper synchronously, with no ``await``
   in between, so even a child that is already a zombie is still waiting to be reaped when
   the reaper next runs, and is delivered to its owner, never counted as an orphan.
-* Popen calls ``waitpid`` on its own only from ``poll``/``wait``/``communicate`` (never
-  used here), from ``__del__`` and from the module's ``_cleanup`` of objects ``__del__``
-  parked in ``_active``, and only while ``returncode is None``. ``Child`` keeps its Popen
-  alive and the reaper's synchronous hook sets ``returncode`` at reap time, before the pid
-  can be recycled, so Popen never waits for (or steals the status of) a recycled pid.
+* Popen (fallback only) calls ``waitpid`` on its own only from ``poll``/``wait``/
+  ``communicate`` (never used here), from ``__del__`` and from the module's ``_cleanup``,
+  and only while ``returncode is None``. ``Child`` keeps its Popen alive and the reaper's
+  synchronous hook sets ``returncode`` at reap time, before the pid can be recycled.
 
 Signal hygiene: the child gets its own process group (pgid = pid), default dispositions
 (exec resets caught signals; ``restore_signals`` undoes CPython's ``SIGPIPE``/``SIGXFSZ``
@@ -36,17 +36,24 @@ import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
+from mittnite.runtime import forkexec
+from mittnite.runtime.environ import as_mapping
 from mittnite.runtime.exitstatus import ExitStatus
 from mittnite.runtime.goerrors import SpawnError, no_command_error, start_error
 from mittnite.runtime.lookpath import resolve_command
-from mittnite.runtime.reaper import Reaper
+from mittnite.runtime.reaper import ReapedHook, Reaper
 from mittnite.runtime.signals import kill_group
 
-__all__ = ["Child", "SpawnError", "spawn"]
+__all__ = ["NUL_IN_ENVIRONMENT", "Child", "SpawnError", "spawn"]
 
 # Module-level names: inside ``Child`` the method ``signal`` shadows the module.
 _SIGTERM = signal.SIGTERM
 _SIGKILL = signal.SIGKILL
+
+NUL_IN_ENVIRONMENT = "exec: environment variable contains NUL"
+"""Go's ``os/exec`` error for an environment entry holding a NUL byte."""
+
+Environment = Sequence[bytes] | Mapping[str, str]
 
 
 class Child:
@@ -54,24 +61,20 @@ class Child:
 
     def __init__(
         self,
-        popen: subprocess.Popen[bytes],
+        pid: int,
         reaper: Reaper,
         argv: tuple[str, ...],
         path: str,
+        on_reaped: ReapedHook | None = None,
+        label: str | None = None,
     ) -> None:
-        self._popen = popen
-        self.pid: int = popen.pid
-        self.pgid: int = popen.pid
+        self.pid: int = pid
+        self.pgid: int = pid
         self.argv = argv
         self.path = path
         """The executable that was started (``argv[0]`` after Go's path lookup)."""
-        self.exited: asyncio.Future[ExitStatus] = reaper.watch(self.pid, self._reaped)
+        self.exited: asyncio.Future[ExitStatus] = reaper.watch(self.pid, on_reaped, label=label)
         """Resolves with the exit status once the reaper collected the process."""
-
-    def _reaped(self, status: ExitStatus) -> None:
-        # Runs synchronously inside the reaper: from here on Popen believes the child is
-        # waited for and will never call waitpid on this (soon recyclable) pid.
-        self._popen.returncode = status.returncode
 
     @property
     def status(self) -> ExitStatus | None:
@@ -142,22 +145,34 @@ def _check_stdio(name: str, fd: int | None) -> None:
     raise ValueError(f"{name} must be a file descriptor, subprocess.DEVNULL or None")
 
 
+def _entries(env: Environment | None) -> list[bytes] | None:
+    if env is None:
+        return None
+    if isinstance(env, Mapping):
+        return [os.fsencode(name) + b"=" + os.fsencode(value) for name, value in env.items()]
+    return [entry if isinstance(entry, bytes) else os.fsencode(entry) for entry in env]
+
+
 def spawn(
     argv: Sequence[str],
     *,
     reaper: Reaper,
-    env: Mapping[str, str] | None = None,
+    env: Environment | None = None,
     cwd: str | None = None,
     stdin: int | None = None,
     stdout: int | None = None,
     stderr: int | None = None,
+    label: str | None = None,
 ) -> Child:
     """Start ``argv`` as a child in its own process group and register it with ``reaper``.
 
-    ``argv[0]`` is looked up with Go's rules in mittnite's ``$PATH`` at this moment;
-    ``env=None`` inherits mittnite's environment. ``stdin``/``stdout``/``stderr`` are file
-    descriptors (duplicated into the child, left open here), ``subprocess.DEVNULL`` or
-    ``None`` to inherit. All other descriptors are closed in the child.
+    ``argv[0]`` is looked up with Go's rules in mittnite's ``$PATH`` at this moment.
+    ``env`` is the child's whole environment: a list of ``bytes`` entries passed as they
+    are (see :func:`mittnite.runtime.environ.child_environment`), a mapping, or ``None``
+    to inherit mittnite's. ``stdin``/``stdout``/``stderr`` are file descriptors
+    (duplicated into the child, left open here), ``subprocess.DEVNULL`` or ``None`` to
+    inherit. All other descriptors are closed in the child. ``label`` (a job's name) is
+    what orphans from this process's group or session are attributed to.
 
     Must be called from the reaper's event loop thread. Raises ``SpawnError`` with Go's
     text when the command cannot be started.
@@ -170,24 +185,84 @@ def spawn(
         raise RuntimeError("spawn() needs a running reaper")
     arguments = tuple(argv)
     path = resolve_command(arguments[0])
+    entries = _entries(env)
+    if entries is not None and any(b"\0" in entry for entry in entries):
+        raise SpawnError(NUL_IN_ENVIRONMENT, path=path)
     try:
         with _empty_signal_mask():
-            popen = subprocess.Popen(
-                arguments,
-                executable=path,
-                env=env,
-                cwd=cwd,
-                stdin=stdin,
-                stdout=stdout,
-                stderr=stderr,
-                close_fds=True,
-                process_group=0,
-                restore_signals=True,
-            )
+            if forkexec.supported():
+                pid, hook = _start_direct(arguments, path, entries, cwd, stdin, stdout, stderr)
+            else:
+                pid, hook = _start_with_popen(arguments, path, entries, cwd, stdin, stdout, stderr)
     except OSError as error:
         number = error.errno if error.errno is not None else errno.EIO
         failed_in_cwd = cwd is not None and error.filename == cwd and cwd != path
         raise start_error(path, number, working_directory=cwd if failed_in_cwd else None) from error
-    except ValueError as error:  # NUL bytes or '=' in names: the kernel would say EINVAL
+    except ValueError as error:  # NUL bytes in arguments: the kernel would say EINVAL
         raise start_error(path, errno.EINVAL) from error
-    return Child(popen, reaper, arguments, path)
+    return Child(pid, reaper, arguments, path, hook, label)
+
+
+def _start_direct(
+    arguments: tuple[str, ...],
+    path: str,
+    entries: list[bytes] | None,
+    cwd: str | None,
+    stdin: int | None,
+    stdout: int | None,
+    stderr: int | None,
+) -> tuple[int, ReapedHook | None]:
+    opened: list[int] = []
+
+    def descriptor(fd: int | None, flags: int) -> int:
+        if fd is None:
+            return -1
+        if fd == subprocess.DEVNULL:
+            opened.append(os.open(os.devnull, flags | os.O_CLOEXEC))
+            return opened[-1]
+        return fd
+
+    try:
+        pid = forkexec.fork_exec(
+            [os.fsencode(argument) for argument in arguments],
+            os.fsencode(path),
+            env=entries,
+            cwd=cwd,
+            stdin=descriptor(stdin, os.O_RDONLY),
+            stdout=descriptor(stdout, os.O_WRONLY),
+            stderr=descriptor(stderr, os.O_WRONLY),
+        )
+    finally:
+        for fd in opened:
+            os.close(fd)
+    return pid, None
+
+
+def _start_with_popen(
+    arguments: tuple[str, ...],
+    path: str,
+    entries: list[bytes] | None,
+    cwd: str | None,
+    stdin: int | None,
+    stdout: int | None,
+    stderr: int | None,
+) -> tuple[int, ReapedHook | None]:
+    popen = subprocess.Popen(
+        arguments,
+        executable=path,
+        env=None if entries is None else as_mapping(entries),
+        cwd=cwd,
+        stdin=stdin,
+        stdout=stdout,
+        stderr=stderr,
+        close_fds=True,
+        process_group=0,
+        restore_signals=True,
+    )
+
+    def reaped(status: ExitStatus) -> None:
+        # Runs synchronously inside the reaper: from here on Popen believes the child is
+        # waited for and will never call waitpid on this (soon recyclable) pid.
+        popen.returncode = status.returncode
+
+    return popen.pid, reaped

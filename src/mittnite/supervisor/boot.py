@@ -46,6 +46,7 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
             stdout=plan.child_fds["stdout"],
             stderr=plan.child_fds["stderr"],
             reaper=context.reaper,
+            label=config.name,
         )
     except SpawnError as exc:
         plan.close_all()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -56,14 +54,12 @@ class RunContext:
             self._watch_hub.close()
             self._watch_hub = None
 
-    def environment(self, extra: tuple[str, ...] | None) -> dict[str, str]:
-        """mittnite's environment at this moment plus a job's ``env`` (later wins).
+    def environment(self, extra: tuple[str, ...] | None) -> list[bytes]:
+        """mittnite's environment plus a job's ``env``, entry by entry, as Go builds it.
 
-        An entry without ``=`` (which the original hands to execve verbatim)
-        becomes an empty variable: a Python environment is a mapping.
+        The last entry of a name wins, entries without ``=`` are passed verbatim (see
+        :mod:`mittnite.runtime.environ`).
         """
-        env = dict(os.environ)
-        for entry in extra or ():
-            name, sep, value = entry.partition("=")
-            env[name] = value if sep else ""
-        return env
+        from ..runtime.environ import child_environment
+
+        return child_environment(extra)

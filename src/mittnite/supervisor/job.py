@@ -361,6 +361,7 @@ class SupervisedJob:
                 stdout=plan.child_fds["stdout"],
                 stderr=plan.child_fds["stderr"],
                 reaper=self.context.reaper,
+                label=config.name,
             )
         except SpawnError as exc:
             plan.close_all()

@@ -142,7 +142,24 @@ class JobSet:
             lazy.forward_signal(signum)
 
     async def shutdown(self) -> None:
-        """Stop every job gracefully and wait until all are gone."""
+        """Stop every job gracefully, then every other process below mittnite.
+
+        Jobs get their stop signal in their process group. Orphans that left their job's
+        group (``setsid`` daemons re-parented to mittnite) get SIGTERM at the same moment.
+        Processes whose parent still lives are left to that parent at first (a database
+        stops its own workers in its own order); whatever is still below mittnite once
+        the jobs are gone gets SIGTERM too, and SIGKILL after ``--stop-timeout``. Nothing
+        is left running, whether mittnite is PID 1 or not.
+        """
+        from ..runtime.descendants import Sweep
+
+        sweep = Sweep(on_signal=self._swept)
+        managed = self.context.reaper.watched_pids
+        sweep.terminate(
+            info
+            for info in sweep.living()
+            if info.ppid == sweep.root and info.pid not in managed and info.pgid not in managed
+        )
         for watcher in self._lazy_watchers:
             await watcher.stop()
         for job in self.jobs:
@@ -153,4 +170,24 @@ class JobSet:
             *(lazy.shutdown() for lazy in self.lazy_jobs),
             *(job.wait_idle() for job in self.jobs),
         )
+        await sweep.finish(self.context.stop_timeout)
         self.context.close()
+
+    def _swept(self, signum: int, pid: int) -> None:
+        """Log a signal sent to a process outside every job's process group."""
+        from ..runtime.descendants import read_process
+
+        fields: dict[str, object] = {"pid": pid, "signal": signum}
+        name = None
+        info = read_process(pid)
+        for _depth in range(64):  # the job of the nearest ancestor that still tells
+            if info is None or name is not None:
+                break
+            name = self.context.reaper.label_of(info.pgid, info.sid)
+            info = read_process(info.ppid)
+        if name is not None:
+            fields["job.name"] = name
+        if signum == 9:
+            self.context.logger.error("forcefully killed process that left its job", **fields)
+        else:
+            self.context.logger.info("stopping process that left its job", **fields)

@@ -29,17 +29,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 
 from ..core.job import CancelTimer, Log, Phase, StartTimer
 from ..core.lazy import (
     DEFAULT_COOL_DOWN,
     DEFAULT_SPIN_UP,
+    AbortDials,
     LazyMachine,
     LazyState,
+    Refuse,
     StartProcess,
     StopProcess,
 )
 from ..logs.ring import LogRing
+from ..runtime.dial import Dialer
 from ..runtime.forward import Forwarder
 
 TYPE_CHECKING = False
@@ -124,6 +128,22 @@ def go_duration_text(seconds: float) -> str:
     return format_duration(round(seconds * 1e9))
 
 
+class _ReportingDialer:
+    """A forwarder's dialer that also says when a dial reached the upstream."""
+
+    def __init__(self, dialer: Dialer, on_connected: Callable[[], None]) -> None:
+        self._dialer = dialer
+        self._on_connected = on_connected
+
+    async def connect(self) -> socket.socket:
+        sock = await self._dialer.connect()
+        self._on_connected()
+        return sock
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._dialer, name)
+
+
 class JobListeners:
     """All ``listen`` blocks of one job: opened together, closed together."""
 
@@ -138,6 +158,7 @@ class JobListeners:
         ensure_upstream: Callable[[], Awaitable[None]] | None = None,
         on_connection_opened: Callable[[], None] | None = None,
         on_connection_closed: Callable[[], None] | None = None,
+        on_upstream_connected: Callable[[], None] | None = None,
         use_splice: bool = False,
     ) -> None:
         self.name = name
@@ -162,6 +183,9 @@ class JobListeners:
             )
             for spec in self.specs
         ]
+        if on_upstream_connected is not None:
+            for forwarder in self.forwarders:
+                forwarder.dialer = _ReportingDialer(forwarder.dialer, on_upstream_connected)  # type: ignore[assignment]
 
     def open(self) -> None:
         """Open every listener in order; if one fails, close the others and raise.
@@ -237,11 +261,14 @@ class LazyJob:
             ensure_upstream=self._ensure_upstream,
             on_connection_opened=self._opened,
             on_connection_closed=self._closed,
+            on_upstream_connected=self._reached,
             use_splice=use_splice,
         )
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._ready: asyncio.Future[None] | None = None
+        self._dialling: set[asyncio.Task[object]] = set()
+        """Connections past ``_ensure_upstream``, dialling the process (AbortDials ends them)."""
         self.phase = Phase.AWAITING_READINESS
         """The API's ``phase.reason`` (see :meth:`_track_phase`)."""
         self.phase_changed_at = 0.0
@@ -356,18 +383,35 @@ class LazyJob:
     def _closed(self) -> None:
         self._apply(self.machine.connection_closed())
 
+    def _reached(self) -> None:
+        self._apply(self.machine.upstream_reached())
+
     async def _ensure_upstream(self) -> None:
-        """Make sure a process exists (starting one if needed) before the dial."""
-        self._apply(self.machine.process_needed())
+        """Make sure a process exists (starting one if needed) before the dial.
+
+        Raises ``LazyJobError`` (the forwarder closes the client and logs it) during
+        shutdown, in start-up back-off, or when the start fails. Once this returns, the
+        connection's task is remembered until it is done: if the process ends on its
+        own meanwhile, the dial is cancelled and the client closed at once, rather than
+        dialling a dead process until ``spinUpTimeout``.
+        """
+        actions = self.machine.process_needed()
+        self._apply(actions)
+        for action in actions:
+            if isinstance(action, Refuse):
+                raise LazyJobError(action.reason)
         if self.machine.shutting_down:
             raise LazyJobError(f"job {self.name} is shutting down")
-        if self.machine.state == LazyState.RUNNING:
-            return
-        if self._ready is None:
-            self._ready = asyncio.get_running_loop().create_future()
-            self._ready.add_done_callback(_consume)
-        # Shielded: one waiter hitting its deadline must not cancel the others' start.
-        await asyncio.shield(self._ready)
+        if self.machine.state != LazyState.RUNNING:
+            if self._ready is None:
+                self._ready = asyncio.get_running_loop().create_future()
+                self._ready.add_done_callback(_consume)
+            # Shielded: one waiter hitting its deadline must not cancel the others' start.
+            await asyncio.shield(self._ready)
+        task = asyncio.current_task()
+        if task is not None:
+            self._dialling.add(task)
+            task.add_done_callback(self._dialling.discard)
 
     # -- reports of the process control -------------------------------------------------------
     def _exited(self, success: bool, description: str) -> None:
@@ -410,6 +454,11 @@ class LazyJob:
                 self._cancel_timer(action.name)
             elif isinstance(action, Log):
                 self.log.log(action.level, action.msg, action.fields)
+            elif isinstance(action, AbortDials):
+                self._fail_waiters(LazyJobError(action.reason))
+                for task in tuple(self._dialling):
+                    task.cancel()  # the forwarder closes the client (its cancellation path)
+                self._dialling.clear()
         self._track_phase()
 
     def _spawn_task(self, work: Awaitable[None]) -> None:

@@ -59,6 +59,7 @@ class LazyProcess:
                 stdout=plan.child_fds["stdout"],
                 stderr=plan.child_fds["stderr"],
                 reaper=self.context.reaper,
+                label=config.name,
             )
         except Exception:
             plan.close_all()

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
     from ..config.model import Ignition
     from ..logs.logger import Logger
+    from ..runtime.reaper import Orphan
     from .context import RunContext
+    from .pidfile import PidFile
     from .servers import Probes
 
 
@@ -68,6 +70,29 @@ class Run:
         self.jobs: JobSet | None = None
         self.shutdown_requested = asyncio.Event()
         self.cleanups: list[Callable[[], Awaitable[None]]] = []
+        self.pidfile: PidFile | None = None
+
+    def interrupted(self, signum: int) -> int:
+        """A shutdown signal cut the start-up short: nothing was (or will be) started."""
+        from ..runtime.exitstatus import signal_name
+
+        self.logger.info(f"received event {signal_name(signum)}")
+        self.logger.info("start-up interrupted; no job was started")
+        return EXIT_OK
+
+    async def clean_up(self) -> None:
+        """Tear down what was set up, newest first; then release the pidfile."""
+        while self.cleanups:
+            cleanup = self.cleanups.pop()
+            try:
+                await cleanup()
+            except Exception as exc:  # a failing cleanup must not hide the others
+                self.logger.error(f"error during shutdown: {exc}")
+        if self.jobs is not None and self.jobs.started and self.shutdown_requested.is_set():
+            self.logger.info("service runner shut down gracefully")  # the original's newer line
+        if self.pidfile is not None:
+            self.pidfile.release()
+            self.pidfile = None
 
     def on_signal(self, signum: int) -> None:
         from ..runtime.exitstatus import signal_name
@@ -95,43 +120,104 @@ class Run:
 
 
 async def run_up(options: UpOptions, logger: Logger) -> int:
-    """The whole of ``mittnite up``; returns the process exit status."""
+    """The whole of ``mittnite up``; returns the process exit status.
+
+    Shutdown signals are handled from the first line on: while the configuration is
+    loaded and files are rendered, a SIGTERM/SIGINT cuts the work short at once (nothing
+    is started, exit status 0); from the moment the event loop listens it starts the
+    orderly shutdown; between those phases it is recorded and acted on right after.
+    """
+    from ..runtime.signals import StartupInterrupted, defer_signals
+
+    asyncio.get_running_loop().set_exception_handler(last_resort_handler(logger))
+    run = Run(options, logger)
+    defer_signals()
+    try:
+        return await _run(run)
+    except StartupInterrupted as stop:
+        return run.interrupted(stop.signum)
+    finally:
+        await run.clean_up()
+
+
+async def _run(run: Run) -> int:
     from ..config.load import load
     from ..config.problems import ConfigError
+    from ..runtime.signals import signals_interrupt
     from .pidfile import PidFile, PidFileError
 
-    run = Run(options, logger)
-    pidfile = PidFile(options.pidfile, logger.info) if options.pidfile else None
-    try:
-        if pidfile is not None:
-            try:
-                pidfile.acquire()
-            except PidFileError as exc:
-                logger.fatal(str(exc))
-                return EXIT_FAILURE
+    options, logger = run.options, run.logger
+    if options.pidfile:
+        pidfile = PidFile(options.pidfile, logger.info)
         try:
-            ignition, warnings = load(options.config_dir, log=logger.info)
-        except ConfigError as exc:
-            for problem in exc.problems:
-                logger.log(problem.severity, str(problem))
-            from ..logs.messages import config_failure_up
-
-            logger.fatal(config_failure_up(options.config_dir, exc))
+            pidfile.acquire()
+        except PidFileError as exc:
+            logger.fatal(str(exc))
             return EXIT_FAILURE
-        for problem in warnings:
-            logger.warning(str(problem))
-        _register_secrets(ignition, logger)
-        return await _run_loaded(run, ignition)
-    finally:
-        for cleanup in reversed(run.cleanups):
-            try:
-                await cleanup()
-            except Exception as exc:  # a failing cleanup must not hide the others
-                logger.error(f"error during shutdown: {exc}")
-        if run.jobs is not None and run.jobs.started and run.shutdown_requested.is_set():
-            logger.info("service runner shut down gracefully")  # the original's newer line
-        if pidfile is not None:
-            pidfile.release()
+        run.pidfile = pidfile
+    try:
+        with signals_interrupt():
+            ignition, warnings = load(options.config_dir, log=logger.info)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            logger.log(problem.severity, str(problem))
+        from ..logs.messages import config_failure_up
+
+        logger.fatal(config_failure_up(options.config_dir, exc))
+        return EXIT_FAILURE
+    for problem in warnings:
+        logger.warning(str(problem))
+    _register_secrets(ignition, logger)
+    return await _run_loaded(run, ignition)
+
+
+def orphan_logger(logger: Logger) -> Callable[[Orphan], None]:
+    """Log each re-parented orphan the reaper collected, with the job it came from."""
+
+    def log(orphan: Orphan) -> None:
+        status = orphan.status
+        code = status.exit_code if status.exit_code is not None else -1  # Go's ExitCode()
+        fields: dict[str, object] = {"exit.code": code, "pid": orphan.pid}
+        if orphan.label is not None:
+            fields["job.name"] = orphan.label
+        if status.term_signal is not None:
+            fields["signal"] = status.term_signal
+        logger.info("reaped orphaned process", **fields)
+
+    return log
+
+
+def last_resort_handler(
+    logger: Logger,
+) -> Callable[[asyncio.AbstractEventLoop, dict[str, Any]], None]:
+    """The event loop's exception handler: one log line, never a traceback.
+
+    asyncio reports here what nobody else caught (a callback that raised, a task whose
+    exception was never retrieved). That is a bug in mittnite; the line starts with
+    ``internal error`` so tests can assert it never appears. With
+    ``MITTNITE_TRACEBACK=1`` the traceback is printed too, for debugging.
+    """
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exception = context.get("exception")
+        message = str(context.get("message", "")) or "unhandled error in the event loop"
+        detail = f"{type(exception).__name__}: {exception}" if exception is not None else ""
+        logger.error(f"internal error: {message}", error=detail)
+        if exception is not None:
+            print_traceback_if_asked(exception)
+
+    return handle
+
+
+def print_traceback_if_asked(exception: BaseException) -> None:
+    """Print ``exception``'s traceback to stderr if ``MITTNITE_TRACEBACK=1`` (debugging)."""
+    import os
+
+    if os.environ.get("MITTNITE_TRACEBACK") == "1":
+        import sys
+        import traceback
+
+        traceback.print_exception(exception, file=sys.stderr)
 
 
 def _register_secrets(ignition: Ignition, logger: Logger) -> None:
@@ -152,7 +238,7 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
     from ..core.clock import SystemClock
     from ..runtime.cleanslate import prepare_process_for_supervision
     from ..runtime.reaper import Reaper
-    from ..runtime.signals import install_signal_handlers
+    from ..runtime.signals import early_signal, install_signal_handlers, signals_interrupt
     from .context import RunContext
     from .render_phase import render_files
     from .timestamps import timestamp_factory
@@ -165,18 +251,20 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
         if problem is not None:
             logger.fatal(f"error while starting API: {problem}")
             return EXIT_FAILURE
-    if not render_files(ignition, logger):
-        return EXIT_FAILURE
+    with signals_interrupt():
+        if not render_files(ignition, logger):
+            return EXIT_FAILURE
 
     loop = asyncio.get_running_loop()
     prepare_process_for_supervision()
-    from ..logs.orphans import orphan_reporter
-
-    reaper = Reaper(on_orphan=orphan_reporter(logger, lambda: reaper, _job_of_group(run)))
+    reaper = Reaper(on_orphan_reaped=orphan_logger(logger))
     reaper.start()
     run.cleanups.append(_async(reaper.close))
     subscription = install_signal_handlers(loop, run.on_signal)
     run.cleanups.append(_async(subscription.remove))
+    pending = early_signal()
+    if pending is not None:  # arrived between rendering and now
+        return run.interrupted(pending)
 
     context = RunContext(
         logger=logger,
@@ -240,16 +328,16 @@ async def _boot(ignition: Ignition, context: RunContext) -> str | None:
 
 
 async def _start_servers(run: Run, probes: Probes, jobs: JobSet) -> int | None:
-    """Probe status server and control API; an exit status if one cannot start."""
-    from ..probes import ListenError
+    """Probe status server and control API; an exit status if the API cannot start.
+
+    The probe server never fails the start: a port in use is retried in the background
+    (see :func:`.servers.start_probe_server`). The API does: ``--api`` asks for a control
+    channel, and one that is silently missing (or served by another mittnite on the same
+    socket) would have ``mittnitectl`` talk to nobody, or to the wrong instance.
+    """
     from .servers import start_api, start_probe_server
 
-    try:
-        stop_probe_server = await start_probe_server(run.options, probes, jobs, run.logger)
-    except ListenError as exc:
-        run.logger.fatal(f"probe server stopped with error: {exc}")
-        return EXIT_FAILURE
-    run.cleanups.append(stop_probe_server)
+    run.cleanups.append(await start_probe_server(run.options, probes, jobs, run.logger))
     if run.options.api:
         try:
             stop_api = await start_api(run.options, jobs, run.logger)
@@ -260,19 +348,6 @@ async def _start_servers(run: Run, probes: Probes, jobs: JobSet) -> int | None:
             return EXIT_FAILURE
         run.cleanups.append(stop_api)
     return None
-
-
-def _job_of_group(run: Run) -> Callable[[int], str | None]:
-    """The job whose process group ``group`` is (a job's group id is its process id)."""
-
-    def find(group: int) -> str | None:
-        for job in run.jobs.all() if run.jobs is not None else ():
-            machine = getattr(job, "machine", None)
-            if job.pid == group or getattr(machine, "pid", None) == group:
-                return job.name
-        return None
-
-    return find
 
 
 def _async(function: Callable[[], None]) -> Callable[[], Awaitable[None]]:

@@ -63,11 +63,29 @@ def readiness_gaps(probes: Probes, jobs: JobSet) -> list[str]:
     return missing
 
 
+PROBE_RETRY_FIRST = 1.0
+PROBE_RETRY_LONGEST = 30.0
+
+
 async def start_probe_server(
-    options: UpOptions, probes: Probes, jobs: JobSet, logger: Logger
+    options: UpOptions,
+    probes: Probes,
+    jobs: JobSet,
+    logger: Logger,
+    *,
+    retry_first: float = PROBE_RETRY_FIRST,
+    retry_longest: float = PROBE_RETRY_LONGEST,
 ) -> Cleanup:
-    """Start the probe status server; returns how to stop it (raises ListenError)."""
-    from ..probes import ProbeServer
+    """Start the probe status server; returns how to stop it.
+
+    If the port cannot be had (typically two containers of one pod both on 9102), the
+    error is logged and mittnite runs on, as the original does, but the server is not
+    given up: binding is retried in the background (after 1 s, 2 s, 4 s, ... every 30 s
+    at most) until it works or mittnite stops.
+    """
+    import asyncio
+
+    from ..probes import ListenError, ProbeServer
 
     server = ProbeServer(
         probes.by_name,
@@ -75,9 +93,31 @@ async def start_probe_server(
         readiness=lambda: readiness_gaps(probes, jobs),
         logger=logger,
     )
-    await server.start()
+    retrying: asyncio.Task[None] | None = None
+    try:
+        await server.start()
+    except ListenError as exc:
+        logger.error(f"probe server stopped with error: {exc}")
+        logger.warning("the probe server will keep trying to listen in the background")
+
+        async def retry() -> None:
+            delay = retry_first
+            while True:
+                await asyncio.sleep(delay)
+                try:
+                    await server.start()
+                except ListenError as again:
+                    logger.debug(f"probe server still cannot listen: {again}")
+                    delay = min(delay * 2, retry_longest)
+                    continue
+                return
+
+        retrying = asyncio.get_running_loop().create_task(retry())
 
     async def stop() -> None:
+        if retrying is not None and not retrying.done():
+            retrying.cancel()
+            await asyncio.gather(retrying, return_exceptions=True)
         await server.stop()
         logger.info("probe server stopped without error")
         await probes.close()
