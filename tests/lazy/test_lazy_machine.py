@@ -164,6 +164,7 @@ def test_a_process_that_dies_at_once_fails_waiting_clients_and_backs_off() -> No
     lazy = running(clock)
     clock.advance(0.1)
     assert lazy.exited(False, "exit status 1") == [
+        Log("error", "job exited with error", {"error": "exit status 1"}),
         Log("error", "process terminated with error", {"error": "exit status 1"}),
         Log("info", "process terminated"),
         AbortDials("job web terminated: exit status 1"),
