@@ -89,7 +89,7 @@ termios termios.c
 zlib zlibmodule.c -lz
 _ssl _ssl.c -lssl -lcrypto
 _hashlib _hashopenssl.c -lcrypto
-_ctypes _ctypes/_ctypes.c _ctypes/callbacks.c _ctypes/callproc.c _ctypes/stgdict.c _ctypes/cfield.c -DHAVE_FFI_PREP_CIF_VAR=1 -DHAVE_FFI_PREP_CLOSURE_LOC=1 -DHAVE_FFI_CLOSURE_ALLOC=1 -lffi
+_ctypes _ctypes/_ctypes.c _ctypes/callbacks.c _ctypes/callproc.c _ctypes/stgdict.c _ctypes/cfield.c -DHAVE_FFI_PREP_CIF_VAR -DHAVE_FFI_PREP_CLOSURE_LOC -DHAVE_FFI_CLOSURE_ALLOC -lffi
 """
 DISABLED_MODULES = """
 _lsprof _pickle _xxsubinterpreters audioop cmath _statistics _decimal _bz2 _lzma _gdbm
@@ -512,10 +512,32 @@ def main() -> None:
     if ctl.is_symlink() or ctl.exists():
         ctl.unlink()
     ctl.symlink_to("mittnite")
+    tarball = write_tarball(executable)
     size = executable.stat().st_size
     sha = hashlib.sha256(executable.read_bytes()).hexdigest()
-    log(f"built {executable} ({size / 2**20:.1f} MiB, sha256 {sha[:16]}) "
-        f"in {time.monotonic() - started:.0f} s")  # fmt: skip
+    log(f"built {executable} ({size / 2**20:.1f} MiB, sha256 {sha[:16]}) and {tarball.name} "
+        f"({tarball.stat().st_size / 2**20:.1f} MiB) in {time.monotonic() - started:.0f} s")  # fmt: skip
+
+
+def write_tarball(executable: Path) -> Path:
+    """dist/mittnite.tar.gz: the executable and a ``mittnitectl`` symlink, as the original's
+    release tarball holds them (``tar xz -C /usr/bin``); reproducible like the executable."""
+    import gzip
+    import tarfile
+
+    tarball = executable.parent / "mittnite.tar.gz"
+    epoch = int(SOURCE_DATE_EPOCH)
+    with open(tarball, "wb") as raw:
+        with gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=epoch) as gz:
+            with tarfile.open(fileobj=gz, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+                member = tarfile.TarInfo("mittnite")
+                member.size, member.mode, member.mtime = executable.stat().st_size, 0o755, epoch
+                with executable.open("rb") as data:
+                    archive.addfile(member, data)
+                link = tarfile.TarInfo("mittnitectl")
+                link.type, link.linkname, link.mode, link.mtime = tarfile.SYMTYPE, "mittnite", 0o777, epoch
+                archive.addfile(link)
+    return tarball
 
 
 if __name__ == "__main__":
