@@ -68,12 +68,14 @@ def idle_rss(argv: list[str]) -> int:
 def tarball_size(binary: Path) -> int:
     """Size of ``mittnite.tar.gz`` holding the executable and a ``mittnitectl`` link."""
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as compressed:
-        with tarfile.open(fileobj=compressed, mode="w") as archive:
-            archive.add(binary, arcname="mittnite")
-            link = tarfile.TarInfo("mittnitectl")
-            link.type, link.linkname = tarfile.SYMTYPE, "mittnite"
-            archive.addfile(link)
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as compressed,
+        tarfile.open(fileobj=compressed, mode="w") as archive,
+    ):
+        archive.add(binary, arcname="mittnite")
+        link = tarfile.TarInfo("mittnitectl")
+        link.type, link.linkname = tarfile.SYMTYPE, "mittnite"
+        archive.addfile(link)
     return len(buffer.getvalue())
 
 

@@ -100,13 +100,52 @@ readline _testbuffer _testinternalcapi _testcapi _testclinic _testimportmultiple
 _testmultiphase _ctypes_test xxlimited xxlimited_35 _xxtestfuzz xxsubtype
 """
 
-OPENSSL_OPTIONS = (
-    "no-shared no-dso no-engine no-module no-legacy no-tests no-autoload-config "
-    "no-ui-console no-comp no-ssl3 no-dtls no-srp no-srtp no-sctp no-ct no-rfc3779 no-cms "
-    "no-ts no-ocsp no-ec2m no-gost no-idea no-seed no-camellia no-aria no-sm2 no-sm3 no-sm4 "
-    "no-rc2 no-rc4 no-rc5 no-md4 no-mdc2 no-whirlpool no-rmd160 no-cast no-bf no-blake2 "
-    "no-siphash no-siv no-afalgeng no-capieng no-padlockeng no-devcryptoeng"
-).split()
+OPENSSL_OPTIONS = [
+    "no-shared",
+    "no-dso",
+    "no-engine",
+    "no-module",
+    "no-legacy",
+    "no-tests",
+    "no-autoload-config",
+    "no-ui-console",
+    "no-comp",
+    "no-ssl3",
+    "no-dtls",
+    "no-srp",
+    "no-srtp",
+    "no-sctp",
+    "no-ct",
+    "no-rfc3779",
+    "no-cms",
+    "no-ts",
+    "no-ocsp",
+    "no-ec2m",
+    "no-gost",
+    "no-idea",
+    "no-seed",
+    "no-camellia",
+    "no-aria",
+    "no-sm2",
+    "no-sm3",
+    "no-sm4",
+    "no-rc2",
+    "no-rc4",
+    "no-rc5",
+    "no-md4",
+    "no-mdc2",
+    "no-whirlpool",
+    "no-rmd160",
+    "no-cast",
+    "no-bf",
+    "no-blake2",
+    "no-siphash",
+    "no-siv",
+    "no-afalgeng",
+    "no-capieng",
+    "no-padlockeng",
+    "no-devcryptoeng",
+]
 
 # Standard library parts an init system never imports (tests, GUIs, tools, databases).
 STDLIB_EXCLUDED = {
@@ -339,10 +378,6 @@ def build_python(sources: dict[str, Path], cc: Path, libs: Path) -> Path:
         shutil.copy2(tree / "pyconfig.h", prefix / "include" / "pyconfig.h")
         shutil.copytree(tree / "Lib", prefix / "lib" / f"python{PYTHON_SHORT}", symlinks=True)
         (prefix / "lib" / f"python{PYTHON_SHORT}" / "lib-dynload").mkdir(exist_ok=True)
-        makefile = (tree / "Makefile").read_text()
-        link = {name: re.search(rf"^{name}=[ \t]*(.*)$", makefile, re.M).group(1)  # type: ignore[union-attr]
-                for name in ("MODLIBS", "LIBS", "SYSLIBS")}  # fmt: skip
-        (prefix / "link.json").write_text(json.dumps(link))
 
     return build_stage("python", key, build)
 
@@ -388,7 +423,7 @@ def symbols_header() -> str:
 
 def link_executable(cc: Path, libs: Path, python: Path) -> Path:
     generated = {"blowfish_pi.h": blowfish_header(), "symbols.h": symbols_header()}
-    inputs = [NATIVE / "main.c", NATIVE / "native.c", NATIVE / "libc_texts.h"]
+    inputs = [NATIVE / "main.c", NATIVE / "native.c", NATIVE / "symtab.c", NATIVE / "libc_texts.h"]
     key = digest(python.name, files_digest(inputs), *generated.values(), "v1")
 
     def build(prefix: Path) -> None:
@@ -397,18 +432,16 @@ def link_executable(cc: Path, libs: Path, python: Path) -> Path:
             (prefix / name).write_text(text)
         for source in inputs:
             shutil.copy2(source, prefix / source.name)
-        link = json.loads((python / "link.json").read_text())
         include = python / "include"
         flags = ["-O2", f"-I{include}", f"-I{include}/internal", f"-I{prefix}",
                  f"-ffile-prefix-map={prefix}=/src"]  # fmt: skip
         env = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-        for name in ("main", "native"):
+        for name in ("main", "native", "symtab"):
             run([str(cc), *flags, "-c", f"{name}.c", "-o", f"{name}.o"],
                 cwd=prefix, env=env, log_name="link")  # fmt: skip
-        libraries = f"{link['MODLIBS']} {link['LIBS']} {link['SYSLIBS']}".split()
         run([str(cc), "-static", "-s", "-Wl,--gc-sections", "-Wl,--build-id=none",
-             "-o", "mittnite-core", "main.o", "native.o", str(python / "libpython3.11.a"),
-             f"-L{libs}/lib", *libraries, "-lssl", "-lcrypto", "-lffi", "-lz", "-lm"],
+             "-o", "mittnite-core", "main.o", "native.o", "symtab.o", str(python / "libpython3.11.a"),
+             f"-L{libs}/lib", "-lssl", "-lcrypto", "-lffi", "-lz", "-lm"],
             cwd=prefix, env=env, log_name="link")  # fmt: skip
 
     return build_stage("exe", key, build) / "mittnite-core"
@@ -527,16 +560,19 @@ def write_tarball(executable: Path) -> Path:
 
     tarball = executable.parent / "mittnite.tar.gz"
     epoch = int(SOURCE_DATE_EPOCH)
-    with open(tarball, "wb") as raw:
-        with gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=epoch) as gz:
-            with tarfile.open(fileobj=gz, mode="w", format=tarfile.USTAR_FORMAT) as archive:
-                member = tarfile.TarInfo("mittnite")
-                member.size, member.mode, member.mtime = executable.stat().st_size, 0o755, epoch
-                with executable.open("rb") as data:
-                    archive.addfile(member, data)
-                link = tarfile.TarInfo("mittnitectl")
-                link.type, link.linkname, link.mode, link.mtime = tarfile.SYMTYPE, "mittnite", 0o777, epoch
-                archive.addfile(link)
+    with (
+        open(tarball, "wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=epoch) as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.USTAR_FORMAT) as archive,
+    ):
+        member = tarfile.TarInfo("mittnite")
+        member.size, member.mode, member.mtime = executable.stat().st_size, 0o755, epoch
+        with executable.open("rb") as data:
+            archive.addfile(member, data)
+        link = tarfile.TarInfo("mittnitectl")
+        link.type, link.linkname, link.mtime = tarfile.SYMTYPE, "mittnite", epoch
+        link.mode = 0o777
+        archive.addfile(link)
     return tarball
 
 

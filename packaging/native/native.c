@@ -1,10 +1,6 @@
 /* The C side of mittnite's static executable: what a static musl binary lacks.
  *
- * - A symbol table behind dlopen(NULL)/dlsym: a static binary cannot load shared
- *   libraries, so ctypes.CDLL(None) would find nothing. The Python code calls libc and
- *   OpenSSL through ctypes either way (mittnite.native); here those names resolve to the
- *   functions linked into this file. symbols.h (generated from
- *   src/mittnite/native/symbols.py) lists them.
+ * - A symbol table behind dlopen(NULL)/dlsym: see symtab.c.
  * - glibc's wording for strerror/gai_strerror (libc_texts.h), as Go and the pip install
  *   print them; musl's texts differ ("Address in use").
  * - crypt(3) for bcrypt ($2a$/$2b$/$2y$): Debian's musl ships without crypt.
@@ -20,65 +16,6 @@
 
 #include "libc_texts.h"
 #include "blowfish_pi.h"
-
-/* ---- symbol table ------------------------------------------------------------------ */
-
-#define SYMBOL(name) extern void name(void);
-#include "symbols.h"
-#undef SYMBOL
-
-struct symbol {
-    const char *name;
-    void (*address)(void);
-};
-
-static const struct symbol symbol_table[] = {
-#define SYMBOL(name) {#name, name},
-#include "symbols.h"
-#undef SYMBOL
-};
-
-static __thread char dl_message[160];
-static __thread int dl_failed;
-
-static void dl_fail(const char *what, const char *name)
-{
-    snprintf(dl_message, sizeof dl_message, "%s: %s", name ? name : "(null)", what);
-    dl_failed = 1;
-}
-
-void *dlopen(const char *file, int mode)
-{
-    (void)mode;
-    if (file == NULL)
-        return (void *)symbol_table;
-    dl_fail("cannot load libraries into a static executable", file);
-    return NULL;
-}
-
-int dlclose(void *handle)
-{
-    (void)handle;
-    return 0;
-}
-
-char *dlerror(void)
-{
-    if (!dl_failed)
-        return NULL;
-    dl_failed = 0;
-    return dl_message;
-}
-
-void *dlsym(void *restrict handle, const char *restrict name)
-{
-    (void)handle;
-    for (size_t i = 0; i < sizeof symbol_table / sizeof symbol_table[0]; i++)
-        if (strcmp(symbol_table[i].name, name) == 0)
-            return (void *)symbol_table[i].address;
-    dl_fail("symbol not found in the static executable", name);
-    return NULL;
-}
 
 /* ---- glibc's error texts ------------------------------------------------------------ */
 
@@ -258,11 +195,12 @@ static struct PyModuleDef native_module = {
     .m_size = -1,
 };
 
+extern const size_t mittnite_symbol_count; /* symtab.c */
+
 PyMODINIT_FUNC PyInit__mittnite_native(void)
 {
     PyObject *module = PyModule_Create(&native_module);
-    if (module && PyModule_AddIntConstant(module, "symbol_count",
-                                          sizeof symbol_table / sizeof symbol_table[0]) < 0) {
+    if (module && PyModule_AddIntConstant(module, "symbol_count", (long)mittnite_symbol_count) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -74,7 +74,7 @@ def test_is_one_static_file_without_loader(standalone: Path) -> None:
     with standalone.open("rb") as elf:
         header = elf.read(64)
         assert header[:4] == b"\x7fELF" and header[4] == 2  # 64-bit
-        phoff, = struct.unpack_from("<Q", header, 0x20)
+        (phoff,) = struct.unpack_from("<Q", header, 0x20)
         phentsize, phnum = struct.unpack_from("<HH", header, 0x36)
         elf.seek(phoff)
         table = elf.read(phentsize * phnum)
@@ -96,7 +96,9 @@ def test_help_and_ctl_alias(standalone: Path, tmp_path: Path) -> None:
     assert ctl.returncode == 0 and "mittnitectl job" in ctl.stdout
 
 
-def test_runs_in_an_empty_root_as_pid1_with_itself_as_jobs(standalone: Path, tmp_path: Path) -> None:
+def test_runs_in_an_empty_root_as_pid1_with_itself_as_jobs(
+    standalone: Path, tmp_path: Path
+) -> None:
     root = empty_root(tmp_path, standalone)
     conf = root / "etc" / "mittnite.d"
     conf.mkdir(parents=True)
@@ -110,7 +112,7 @@ def test_runs_in_an_empty_root_as_pid1_with_itself_as_jobs(standalone: Path, tmp
         'boot "where" {\n command = "/mittnite"\n args = ["version"]\n}\n'
         'job "ctl" {\n command = "mittnitectl"\n args = ["--help"]\n oneTime = true\n}\n'
         'job "again" {\n command = "/mittnite"\n args = ["validate", "-c", "/etc/mittnite.d"]\n'
-        ' oneTime = true\n}\n'
+        " oneTime = true\n}\n"
     )
     result = run_in_root(root, "/mittnite", "up", "-c", "/etc/mittnite.d", "-p", "0")
     output = result.stdout + result.stderr
@@ -192,8 +194,11 @@ def _make_ca(tmp_path: Path) -> tuple[Path, Path, Path]:
     ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                          serialization.NoEncryption())  # fmt: skip
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
     )
     return ca_file, cert_file, key_file
 
@@ -204,7 +209,7 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, 
     ca_file, cert_file, key_file = _make_ca(tmp_path_factory.mktemp("tls"))
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Length", "2")
             self.end_headers()
@@ -274,7 +279,7 @@ def test_pid1_reaps_orphans_and_stops_on_sigterm(standalone: Path, tmp_path: Pat
     spawner = (
         "for i in $(seq 50); do sh -c 'sleep 0.2 &'; done; sleep 1.5; "
         "z=0; for s in /proc/[0-9]*/stat; do st=$(cut -d' ' -f3 $s 2>/dev/null); "
-        "[ \\\"$st\\\" = Z ] && z=$((z+1)); done; echo zombies=$z; exec sleep 1040"
+        '[ \\"$st\\" = Z ] && z=$((z+1)); done; echo zombies=$z; exec sleep 1040'
     )
     conf = write_config(
         tmp_path, f'job "spawner" {{\n command = "/bin/sh"\n args = ["-c", "{spawner}"]\n}}\n'
@@ -288,7 +293,9 @@ def test_pid1_reaps_orphans_and_stops_on_sigterm(standalone: Path, tmp_path: Pat
     out = tmp_path / "out.log"
     process = subprocess.Popen(
         ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
-        stdout=out.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        stdout=out.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -319,7 +326,11 @@ def _namespace_init(root_pid: int) -> int:
                 continue
             fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
             nspid = fields.get("NSpid", "").split()
-            if len(nspid) > 1 and nspid[-1] == "1" and _is_descendant(int(candidate.name), root_pid):
+            if (
+                len(nspid) > 1
+                and nspid[-1] == "1"
+                and _is_descendant(int(candidate.name), root_pid)
+            ):
                 return int(candidate.name)
         time.sleep(0.05)
     raise AssertionError("no PID 1 found")
