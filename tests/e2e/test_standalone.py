@@ -47,6 +47,10 @@ def write_config(directory: Path, text: str) -> Path:
     return conf
 
 
+UNSHARE = shutil.which("unshare") or "unshare"
+CHROOT = shutil.which("chroot") or "chroot"
+
+
 def empty_root(tmp_path: Path, binary: Path) -> Path:
     """A root file system holding nothing but the executable (and mount points)."""
     root = tmp_path / "root"
@@ -60,9 +64,9 @@ def run_in_root(root: Path, *argv: str, proc: bool = True, timeout: float = 60) 
     """Run ``argv`` chrooted into ``root`` as PID 1 of new PID and mount namespaces."""
     if proc:
         (root / "proc").mkdir(exist_ok=True)
-        command = ["unshare", "-m", "-p", "-f", f"--mount-proc={root}/proc", "chroot", str(root)]
+        command = [UNSHARE, "-m", "-p", "-f", f"--mount-proc={root}/proc", CHROOT, str(root)]
     else:
-        command = ["unshare", "-m", "-p", "-f", "chroot", str(root)]
+        command = [UNSHARE, "-m", "-p", "-f", CHROOT, str(root)]
     return subprocess.run(
         [*command, *argv], capture_output=True, text=True, timeout=timeout,
         env={"PATH": "/"},
@@ -259,7 +263,7 @@ def test_https_probe_finds_ca_certificates_where_go_does(
         'job "after" {\n command = "/mittnite"\n args = ["version"]\n oneTime = true\n}\n'
     )
     (root / "proc").mkdir()
-    command = ["unshare", "-m", "-p", "-f", f"--mount-proc={root}/proc", "chroot", str(root),
+    command = [UNSHARE, "-m", "-p", "-f", f"--mount-proc={root}/proc", CHROOT, str(root),
                "/mittnite", "up", "-c", "/etc/mittnite.d", "-p", "0"]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                env={"PATH": "/", **environment}, start_new_session=True)  # fmt: skip

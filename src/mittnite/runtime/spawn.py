@@ -170,6 +170,9 @@ def spawn(
         raise RuntimeError("spawn() needs a running reaper")
     arguments = tuple(argv)
     path = resolve_command(arguments[0])
+    empty_stdin = _empty_input() if stdin == subprocess.DEVNULL else None
+    if empty_stdin is not None:
+        stdin = empty_stdin
     try:
         with _empty_signal_mask():
             popen = subprocess.Popen(
@@ -190,4 +193,17 @@ def spawn(
         raise start_error(path, number, working_directory=cwd if failed_in_cwd else None) from error
     except ValueError as error:  # NUL bytes or '=' in names: the kernel would say EINVAL
         raise start_error(path, errno.EINVAL) from error
+    finally:
+        if empty_stdin is not None:
+            os.close(empty_stdin)
     return Child(popen, reaper, arguments, path)
+
+
+def _empty_input() -> int | None:
+    """None while /dev/null exists; else a pipe's read end with no writer, which reads as
+    end of file like /dev/null (an empty root, e.g. ``chroot`` without /dev)."""
+    if os.path.exists(os.devnull):
+        return None
+    read_end, write_end = os.pipe()
+    os.close(write_end)
+    return read_end
