@@ -163,6 +163,41 @@ def test_jobs_get_exactly_the_containers_environment(standalone: Path, tmp_path:
         assert sorted(printed) == sorted(f"{k}={v}" for k, v in environment.items())
 
 
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_database_and_broker_probes_use_the_bundled_drivers(
+    standalone: Path, tmp_path: Path
+) -> None:
+    """The drivers (PyMySQL, redis wire protocol, aiormq) work from the appended zip."""
+    services = {3306: "MariaDB", 6379: "Redis", 5672: "RabbitMQ"}
+    missing = [name for port, name in services.items() if not _listening(port)]
+    if missing:
+        pytest.skip(f"not running: {', '.join(missing)} (.ci/services.sh starts them)")
+    conf = write_config(
+        tmp_path,
+        'probe "db" {\n wait = true\n mysql {\n  host {\n   hostname = "127.0.0.1"\n  }\n'
+        '  credentials {\n   user = "root"\n   password = ""\n  }\n'
+        '  allowNativePassword = "true"\n }\n}\n'
+        'probe "cache" {\n wait = true\n redis {\n  host {\n   hostname = "127.0.0.1"\n  }\n }\n}\n'
+        'probe "mq" {\n wait = true\n amqp {\n  host {\n   hostname = "127.0.0.1"\n  }\n'
+        '  credentials {\n   user = "guest"\n   password = "guest"\n  }\n }\n}\n'
+        f'probe "fs" {{\n wait = true\n filesystem = "{tmp_path}"\n}}\n'
+        'job "after" {\n command = "/bin/echo"\n args = ["probes ok"]\n oneTime = true\n}\n',
+    )
+    result = subprocess.run(
+        [str(standalone), "up", "-c", str(conf), "-p", "0"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "probes ok" in result.stdout
+
+
 def _make_ca(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A CA and a server certificate for 127.0.0.1 (made with the test-only library)."""
     from cryptography import x509
