@@ -151,7 +151,7 @@ OPENSSL_OPTIONS = [
 STDLIB_EXCLUDED = {
     "test", "idlelib", "tkinter", "turtledemo", "lib2to3", "ensurepip", "distutils",
     "pydoc_data", "unittest", "sqlite3", "dbm", "curses", "venv", "msilib", "xmlrpc",
-    "xml", "wsgiref", "__phello__", "site-packages", "turtle.py", "pydoc.py", "doctest.py",
+    "xml", "wsgiref", "__phello__", "multiprocessing", "site-packages", "turtle.py", "pydoc.py", "doctest.py",
     "pdb.py", "idle.py", "tabnanny.py", "antigravity.py", "this.py", "_pydecimal.py.skip",
     "config-3.11-x86_64-linux-gnu", "lib-dynload",
 }  # fmt: skip
@@ -433,8 +433,8 @@ def link_executable(cc: Path, libs: Path, python: Path) -> Path:
         for source in inputs:
             shutil.copy2(source, prefix / source.name)
         include = python / "include"
-        flags = ["-O2", f"-I{include}", f"-I{include}/internal", f"-I{prefix}",
-                 f"-ffile-prefix-map={prefix}=/src"]  # fmt: skip
+        flags = ["-O2", "-DNDEBUG", f"-I{include}", f"-I{include}/internal", f"-I{prefix}",
+                 f"-ffile-prefix-map={WORK}=/build"]  # fmt: skip
         env = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
         for name in ("main", "native", "symtab"):
             run([str(cc), *flags, "-c", f"{name}.c", "-o", f"{name}.o"],
