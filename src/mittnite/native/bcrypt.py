@@ -40,6 +40,8 @@ def crypt(password: bytes, setting: str) -> str:
 
     if b"\0" in password:
         raise BcryptError("password contains a NUL byte")
+    if setting[:4] not in ("$2a$", "$2b$", "$2y$"):
+        raise BcryptError(f"not a bcrypt setting: {setting[:4]}")
     function = libcrypt().crypt
     function.restype = ctypes.c_char_p
     function.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
