@@ -140,6 +140,31 @@ def test_runs_in_an_empty_root_as_pid1_with_itself_as_jobs(
     assert rendered.rstrip().endswith("secret")
 
 
+def test_scratch_image_recipe(standalone: Path, tmp_path: Path) -> None:
+    """examples/docker/Dockerfile.scratch, without Docker: the release tarball unpacked into
+    an empty root's /usr/bin, the example configuration, ``mittnite up`` as PID 1."""
+    import tarfile
+
+    tarball = standalone.parent / "mittnite.tar.gz"
+    if not tarball.exists():
+        pytest.skip("no release tarball next to the executable")
+    root = tmp_path / "root"
+    (root / "usr" / "bin").mkdir(parents=True)
+    with tarfile.open(tarball) as archive:
+        assert sorted(archive.getnames()) == ["mittnite", "mittnitectl"]
+        archive.extractall(root / "usr" / "bin", filter="tar")
+    assert (root / "usr" / "bin" / "mittnitectl").readlink() == Path("mittnite")
+    shutil.copytree(
+        ROOT / "examples" / "docker" / "scratch" / "mittnite.d", root / "etc" / "mittnite.d"
+    )
+    result = run_in_root(
+        root, "/usr/bin/mittnite", "up", "--config-dir", "/etc/mittnite.d", "-p", "0"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    greeting, _, line = (root / "etc" / "hello.txt").read_text().strip().partition(": ")
+    assert greeting == "Hello from an empty image" and line.startswith("admin:$2a$10$")
+
+
 def test_finds_itself_without_proc(standalone: Path, tmp_path: Path) -> None:
     root = empty_root(tmp_path, standalone)
     result = run_in_root(root, "/mittnite", "version", proc=False)
