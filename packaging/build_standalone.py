@@ -22,8 +22,9 @@ the standard library appended to the executable as a zip of compiled bytecode.
 Every stage is cached under $MITTNITE_BUILD_CACHE (default /var/cache/mittnite-build),
 keyed by the hashes of its inputs, and always built at the same path, so the same
 sources give the same bytes; a missing cache just means a full build (about 4 minutes
-on 2 cores). Needs: Debian/Ubuntu with apt (deb-src reachable), musl-tools, make,
-patch, a host Python >= 3.11 with pip.
+on 2 quiet cores, longer on a busy machine). Needs: Debian/Ubuntu with apt (the
+mirror's deb-src reachable), musl-tools, dpkg-dev, patch, perl, make, and a host
+Python >= 3.11 with pip to run this script (.ci/run installs what is missing).
 """
 
 from __future__ import annotations
@@ -424,7 +425,13 @@ def symbols_header() -> str:
 def link_executable(cc: Path, libs: Path, python: Path) -> Path:
     generated = {"blowfish_pi.h": blowfish_header(), "symbols.h": symbols_header()}
     inputs = [NATIVE / "main.c", NATIVE / "native.c", NATIVE / "symtab.c", NATIVE / "libc_texts.h"]
-    key = digest(python.name, files_digest(inputs), *generated.values(), "v1")
+    include = python / "include"
+    compile_flags = ["-O2", "-DNDEBUG", "-Wall", f"-I{include}", f"-I{include}/internal",
+                     f"-ffile-prefix-map={WORK}=/build"]  # fmt: skip
+    link_flags = ["-static", "-s", "-Wl,--gc-sections", "-Wl,--build-id=none"]
+    libraries = [f"-L{libs}/lib", "-lssl", "-lcrypto", "-lffi", "-lz", "-lm"]
+    recipe = " ".join(compile_flags + link_flags + libraries)
+    key = digest(python.name, files_digest(inputs), *generated.values(), recipe)
 
     def build(prefix: Path) -> None:
         prefix.mkdir(parents=True)
@@ -432,16 +439,14 @@ def link_executable(cc: Path, libs: Path, python: Path) -> Path:
             (prefix / name).write_text(text)
         for source in inputs:
             shutil.copy2(source, prefix / source.name)
-        include = python / "include"
-        flags = ["-O2", "-DNDEBUG", f"-I{include}", f"-I{include}/internal", f"-I{prefix}",
-                 f"-ffile-prefix-map={WORK}=/build"]  # fmt: skip
         env = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-        for name in ("main", "native", "symtab"):
-            run([str(cc), *flags, "-c", f"{name}.c", "-o", f"{name}.o"],
+        objects = []
+        for source in ("main.c", "native.c", "symtab.c"):
+            objects.append(source.replace(".c", ".o"))
+            run([str(cc), *compile_flags, f"-I{prefix}", "-c", source, "-o", objects[-1]],
                 cwd=prefix, env=env, log_name="link")  # fmt: skip
-        run([str(cc), "-static", "-s", "-Wl,--gc-sections", "-Wl,--build-id=none",
-             "-o", "mittnite-core", "main.o", "native.o", "symtab.o", str(python / "libpython3.11.a"),
-             f"-L{libs}/lib", "-lssl", "-lcrypto", "-lffi", "-lz", "-lm"],
+        run([str(cc), *link_flags, "-o", "mittnite-core", *objects,
+             str(python / "libpython3.11.a"), *libraries],
             cwd=prefix, env=env, log_name="link")  # fmt: skip
 
     return build_stage("exe", key, build) / "mittnite-core"
