@@ -1,16 +1,21 @@
-"""Layer-4 forwarding and lazy start-up, side by side with a direct connection and socat.
+"""Layer-4 forwarding, socket activation and lazy start-up, side by side with a direct
+connection and socat.
 
     python bench/proxy.py [--gib 1] [--runs 3] [--seconds 3] [--lazy-runs 10]
 
 Figures (each with the peer's figure and the ratio):
 
 (a) throughput of a 1 GiB one-way transfer: direct, through our forwarder (default copy
-    mode and ``splice`` mode), through ``socat TCP-LISTEN:...,fork,reuseaddr TCP:...``;
-    target: ours >= 0.5x direct and faster than socat. Medians of ``--runs`` rounds,
-    modes interleaved so background load hits all of them alike;
+    mode and ``splice`` mode), to an activated upstream (mittnite binds the socket and
+    hands it to the upstream as fd 3, ``LISTEN_FDS``; it should equal direct), through
+    ``socat TCP-LISTEN:...,fork,reuseaddr TCP:...``; target: forwarding >= 0.5x direct and
+    faster than socat. Medians of ``--runs`` rounds, modes interleaved so background load
+    hits all of them alike;
 (b) new connections per second, each a short request/response (``ping``/``pong``, the
-    upstream closes); target >= 2,000/s (the original manages about 50/s because of its
-    20 ms dial delay and its info log line per connection);
+    upstream closes): direct, forwarded (also with a PROXY v2 header, which the ``pong``
+    upstream takes as part of its request), activated, socat; target >= 2,000/s forwarded
+    (the original manages about 50/s because of its 20 ms dial delay and its info log
+    line per connection), activated = direct;
 (c) latency added to the first connection of a lazy job beyond the job's own start-up
     time (target < 20 ms): the job's own time is spawn-to-first-answer when the bench
     starts the same upstream itself and dials it every 0.5 ms; the lazy time is
@@ -45,12 +50,21 @@ CHUNK = 1 << 20
 # ---- roles (each runs in its own process) ------------------------------------------------------
 
 
+def activated_socket() -> socket.socket | None:
+    """The listening socket handed over by ``LISTEN_FDS`` (systemd's protocol), if any."""
+    if os.environ.get("LISTEN_PID") != str(os.getpid()) or os.environ.get("LISTEN_FDS") != "1":
+        return None
+    return socket.socket(fileno=3)
+
+
 def serve_sink() -> None:
     """Count bytes until EOF on each connection, answer with the count."""
-    server = socket.socket()
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
+    server = activated_socket()
+    if server is None:
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
     print(server.getsockname()[1], flush=True)
     buffer = bytearray(CHUNK)
     while True:
@@ -66,13 +80,18 @@ def serve_sink() -> None:
 
 
 class _Pong(asyncio.Protocol):
+    """Answers once ``ping`` arrived (a PROXY header may come first, maybe on its own)."""
+
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        self.received = b""
 
     def data_received(self, data: bytes) -> None:
-        self.transport.write(b"pong")
-        self.transport.close()
+        self.received += data
+        if self.received.endswith(b"ping"):
+            self.transport.write(b"pong")
+            self.transport.close()
 
 
 def serve_pong(port: int) -> None:
@@ -80,9 +99,13 @@ def serve_pong(port: int) -> None:
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
-        server = await loop.create_server(
-            _Pong, "127.0.0.1", port, backlog=4096, reuse_address=True
-        )
+        handed = activated_socket()
+        if handed is not None:
+            server = await loop.create_server(_Pong, sock=handed, backlog=4096)
+        else:
+            server = await loop.create_server(
+                _Pong, "127.0.0.1", port, backlog=4096, reuse_address=True
+            )
         print(server.sockets[0].getsockname()[1], flush=True)
         await asyncio.Event().wait()
 
@@ -95,7 +118,7 @@ class _QuietLogger:
             print(f"forwarder: {msg} {fields}", file=sys.stderr, flush=True)
 
 
-def run_forwarder(listen_port: int, forward: str, use_splice: bool) -> None:
+def run_forwarder(listen_port: int, forward: str, use_splice: bool, proxy_protocol: int = 0) -> None:
     from mittnite.config.addresses import parse_address
     from mittnite.runtime.forward import Forwarder
 
@@ -108,9 +131,44 @@ def run_forwarder(listen_port: int, forward: str, use_splice: bool) -> None:
             timeout_error="upstream did not start after 5s",
             use_splice=use_splice,
         )
+        forwarder.send_proxy_header(proxy_protocol)
         forwarder.open()
         print(forwarder.address.rpartition(":")[2], flush=True)
         await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def run_activated(role: str) -> None:
+    """Bind a socket as mittnite does for ``activate = true``, start ``role`` with it.
+
+    The upstream accepts on fd 3 itself; this process only holds the socket (and would
+    watch its activity). Prints the port once the upstream said it is ready.
+    """
+    from mittnite.config.addresses import parse_address
+    from mittnite.runtime.activation import ActivatedSockets, spawn_activated
+    from mittnite.runtime.reaper import Reaper
+
+    async def main() -> None:
+        activated = ActivatedSockets([(parse_address("127.0.0.1:0"), "bench")])
+        activated.open()
+        read_end, write_end = os.pipe()
+        async with Reaper() as reaper:
+            child = spawn_activated(
+                [sys.executable, __file__, role, "0"],
+                activated.handoff(),
+                reaper=reaper,
+                stdout=write_end,
+            )
+            os.close(write_end)
+            with os.fdopen(read_end, "rb") as output:
+                await asyncio.get_running_loop().run_in_executor(None, output.readline)
+            print(activated.addresses[0].rpartition(":")[2], flush=True)
+            stop = asyncio.Event()
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+            await stop.wait()
+            await child.terminate(5.0)
+        activated.close()
 
     asyncio.run(main())
 
@@ -306,50 +364,99 @@ def one_line(argv: list[str]) -> str:
     return subprocess.run(argv, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def throughput(gib: float, runs: int, have_socat: bool) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (``/proc/<pid>/stat``)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def throughput(gib: float, runs: int, have_socat: bool) -> tuple[dict[str, float], dict[str, float]]:
+    """Median GB/s per peer, and mittnite's own CPU seconds per GiB moved (load-proof)."""
     total = int(gib * (1 << 30))
     sink = Service(me("serve-sink"))
     ours = Service(me("forward", 0, f"127.0.0.1:{sink.port}", "copy"))
     spliced = Service(me("forward", 0, f"127.0.0.1:{sink.port}", "splice"))
-    peers = {"direct": sink.port, "mittnite": ours.port, "mittnite (splice)": spliced.port}
+    activated = Service(me("activate", "serve-sink"))
+    peers = {
+        "direct": sink.port,
+        "mittnite": ours.port,
+        "mittnite (splice)": spliced.port,
+        "activated": activated.port,
+    }
+    ours_by_name = {"mittnite": ours, "mittnite (splice)": spliced, "activated": activated}
     socat = Socat(sink.port) if have_socat else None
     if socat is not None:
         peers["socat"] = socat.port
     results: dict[str, list[float]] = {name: [] for name in peers}
+    cpu: dict[str, float] = dict.fromkeys(ours_by_name, 0.0)
     try:
         for _ in range(runs):
             for name, port in peers.items():
+                service = ours_by_name.get(name)
+                before = cpu_seconds(service.proc.pid) if service is not None else 0.0
                 seconds = float(one_line(me("send", port, total)))
+                if service is not None:
+                    cpu[name] += cpu_seconds(service.proc.pid) - before
                 results[name].append(total / seconds / 1e9)
     finally:
-        for service in (ours, spliced, sink):
+        for service in (ours, spliced, activated, sink):
             service.stop()
         if socat is not None:
             socat.stop()
-    return {name: statistics.median(values) for name, values in results.items()}
+    moved = gib * runs
+    per_gib = {name: seconds / moved for name, seconds in cpu.items()}
+    return {name: statistics.median(values) for name, values in results.items()}, per_gib
 
 
-def connection_rate(seconds: float, have_socat: bool) -> dict[str, float]:
+def connection_rate(
+    seconds: float, rounds: int, have_socat: bool
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Median connections/s per peer over ``rounds``, the order rotated each round.
+
+    Every connection leaves a ``TIME_WAIT`` entry on loopback, and ``connect()`` slows down
+    as they pile up, so whoever runs later in a round is handicapped; rotating spreads it.
+    Also returns mittnite's own CPU milliseconds per connection, for its processes.
+    """
     pong = Service(me("serve-pong", 0))
     ours = Service(me("forward", 0, f"127.0.0.1:{pong.port}", "copy"))
-    peers = {"direct": pong.port, "mittnite": ours.port}
+    with_header = Service(me("forward", 0, f"127.0.0.1:{pong.port}", "copy-v2"))
+    activated = Service(me("activate", "serve-pong"))
+    peers = {
+        "direct": pong.port,
+        "mittnite": ours.port,
+        "mittnite (PROXY v2)": with_header.port,
+        "activated": activated.port,
+    }
     socat = Socat(pong.port) if have_socat else None
     if socat is not None:
         peers["socat"] = socat.port
-    rates: dict[str, float] = {}
+    ours_by_name = {"mittnite": ours, "mittnite (PROXY v2)": with_header, "activated": activated}
+    cpu = dict.fromkeys(ours_by_name, 0.0)
+    served = dict.fromkeys(ours_by_name, 0.0)
+    rates: dict[str, list[float]] = {name: [] for name in peers}
+    order = list(peers)
     try:
-        for name, port in peers.items():
-            rate, failed = one_line(me("requests", port, seconds, 32)).split()
-            rates[name] = float(rate)
-            if int(failed):
-                print(f"  ({name}: {failed} failed requests)")
-            time.sleep(1.0)  # let TIME_WAIT sockets of the previous peer drain a little
+        for round_index in range(rounds):
+            shift = round_index % len(order)
+            for name in order[shift:] + order[:shift]:
+                service = ours_by_name.get(name)
+                before = cpu_seconds(service.proc.pid) if service is not None else 0.0
+                rate, failed = one_line(me("requests", peers[name], seconds, 32)).split()
+                if service is not None:
+                    cpu[name] += cpu_seconds(service.proc.pid) - before
+                    served[name] += float(rate) * seconds
+                rates[name].append(float(rate))
+                if int(failed):
+                    print(f"  ({name}: {failed} failed requests)")
+                time.sleep(1.0)  # let TIME_WAIT sockets of the previous peer drain a little
     finally:
-        for service in (ours, pong):
+        for service in (ours, with_header, activated, pong):
             service.stop()
         if socat is not None:
             socat.stop()
-    return rates
+    per_connection = {name: cpu[name] * 1e3 / max(served[name], 1.0) for name in cpu}
+    return {name: statistics.median(values) for name, values in rates.items()}, per_connection
 
 
 def ping(port: int) -> bool:
@@ -422,19 +529,30 @@ def main() -> None:
         print("socat not found: its figures are skipped")
 
     print(f"(a) throughput, {options.gib:g} GiB one way, median of {options.runs} (GB/s)")
-    rates = throughput(options.gib, options.runs, have_socat)
+    rates, cpu_per_gib = throughput(options.gib, options.runs, have_socat)
     direct = rates["direct"]
     for name, value in rates.items():
-        print(f"    {name:18s} {value:6.2f}   {value / direct:4.2f}x direct")
+        print(f"    {name:20s} {value:6.2f}   {value / direct:4.2f}x direct")
+    print("    mittnite's own CPU time per GiB (independent of the machine's load):")
+    for name, value in cpu_per_gib.items():
+        print(f"      {name:18s} {value:6.3f} s")
     if "socat" in rates:
-        print(f"    mittnite / socat   {rates['mittnite'] / rates['socat']:6.2f}x")
+        print(f"    mittnite / socat     {rates['mittnite'] / rates['socat']:6.2f}x")
+    print(f"    activated / forwarded {rates['activated'] / rates['mittnite']:6.2f}x")
 
-    print(f"(b) new connections per second, ping/pong, {options.seconds:g} s, 32 in flight")
-    conns = connection_rate(options.seconds, have_socat)
+    print(
+        f"(b) new connections per second, ping/pong, {options.seconds:g} s, 32 in flight,"
+        f" median of {options.runs} (order rotated)"
+    )
+    conns, cpu_per_connection = connection_rate(options.seconds, options.runs, have_socat)
     for name, value in conns.items():
-        print(f"    {name:18s} {value:8.0f}/s   {value / conns['direct']:4.2f}x direct")
+        print(f"    {name:20s} {value:8.0f}/s   {value / conns['direct']:4.2f}x direct")
+    print("    mittnite's own CPU time per connection (independent of the machine's load):")
+    for name, value in cpu_per_connection.items():
+        print(f"      {name:20s} {value:6.3f} ms")
     if "socat" in conns:
-        print(f"    mittnite / socat   {conns['mittnite'] / conns['socat']:8.2f}x")
+        print(f"    mittnite / socat     {conns['mittnite'] / conns['socat']:8.2f}x")
+    print(f"    activated / forwarded {conns['activated'] / conns['mittnite']:8.2f}x")
     print("    (the original: about 50/s, 20 ms dial delay per connection)")
 
     print(f"(c) first connection to a cooled-down lazy job, median of {options.lazy_runs}")
@@ -450,6 +568,7 @@ if __name__ == "__main__":
         "serve-pong",
         "forward",
         "lazy",
+        "activate",
         "send",
         "requests",
     ):
@@ -459,9 +578,12 @@ if __name__ == "__main__":
         elif role == "serve-pong":
             serve_pong(int(args[0]))
         elif role == "forward":
-            run_forwarder(int(args[0]), args[1], args[2] == "splice")
+            mode, _, proxy = args[2].partition("-v")
+            run_forwarder(int(args[0]), args[1], mode == "splice", int(proxy or 0))
         elif role == "lazy":
             run_lazy(int(args[0]), float(args[1]))
+        elif role == "activate":
+            run_activated(args[0])
         elif role == "send":
             send_bytes(int(args[0]), int(args[1]))
         else:

@@ -1,0 +1,98 @@
+"""An activated job, as a user would write one: it accepts on the descriptors it was given.
+
+Usage: python job.py [--hold]
+
+Prints one JSON line describing what it received (``LISTEN_*``, its pid and process
+group, its open descriptors, each socket's address and blocking mode, its signal mask and
+ignored signals), then serves every socket: each client gets one JSON line
+``{"fd": n, "name": ..., "peer": ...}``. With ``--hold`` the connection stays open until
+the client closes it (a long request); without, it is closed at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import socket
+import sys
+import threading
+
+
+def status_mask(field: str) -> str:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(field + ":"):
+                return line.split()[1]
+    return ""
+
+
+def open_descriptors() -> list[int]:
+    found = []
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            continue  # the listing's own descriptor, closed already
+        if not target.startswith("/proc/"):
+            found.append(int(name))
+    return sorted(found)
+
+
+def peer_text(peer: object) -> object:
+    if isinstance(peer, tuple):
+        return [peer[0], peer[1]]
+    if isinstance(peer, bytes):
+        return peer.decode(errors="replace")
+    return peer
+
+
+def main() -> None:
+    hold = "--hold" in sys.argv
+    count = int(os.environ.get("LISTEN_FDS", "0"))
+    names = os.environ.get("LISTEN_FDNAMES", "").split(":")
+    sockets = [socket.socket(fileno=3 + index) for index in range(count)]
+    report = {
+        "pid": os.getpid(),
+        "pgid": os.getpgid(0),
+        "LISTEN_PID": os.environ.get("LISTEN_PID"),
+        "LISTEN_FDS": os.environ.get("LISTEN_FDS"),
+        "LISTEN_FDNAMES": os.environ.get("LISTEN_FDNAMES"),
+        "env": {k: v for k, v in os.environ.items() if k.startswith("TEST_")},
+        "fds": open_descriptors(),
+        "sockets": [
+            {
+                "family": int(sock.family),
+                "address": peer_text(sock.getsockname()),
+                "blocking": os.get_blocking(sock.fileno()),
+                "listening": sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) == 1,
+            }
+            for sock in sockets
+        ],
+        "SigBlk": status_mask("SigBlk"),
+        "SigIgn": status_mask("SigIgn"),
+    }
+    print(json.dumps(report), flush=True)
+    selector = selectors.DefaultSelector()
+    for index, sock in enumerate(sockets):
+        selector.register(sock, selectors.EVENT_READ, index)
+    while True:
+        for key, _ in selector.select():
+            index = key.data
+            client, peer = sockets[index].accept()  # a blocking socket, as systemd passes
+            answer = {"fd": 3 + index, "name": names[index], "peer": peer_text(peer)}
+            client.sendall(json.dumps(answer).encode() + b"\n")
+            if hold:
+                threading.Thread(target=drain_then_close, args=(client,), daemon=True).start()
+            else:
+                client.close()
+
+
+def drain_then_close(client: socket.socket) -> None:
+    with client:
+        while client.recv(4096):
+            pass
+
+
+if __name__ == "__main__":
+    main()
