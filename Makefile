@@ -28,9 +28,10 @@ test: lint
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-# The single-file executable for images without Python (dist/mittnite).
-standalone:
-	sh packaging/build-standalone.sh
+# The static single-file executable for images without Python (dist/mittnite,
+# dist/mittnitectl, dist/mittnite.tar.gz); see packaging/build_standalone.py.
+standalone: $(STAMP)
+	sh packaging/build-standalone.sh $(abspath $(BIN))/python
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,29 +1,31 @@
-"""The standalone executable (``dist/mittnite``) next to the pip install, with tini as peer.
+"""The static executable (``dist/mittnite``) side by side with the original Go binary.
 
-Images without Python get the PyInstaller single-file build; this prints what that costs:
+Images without Python get ``make standalone``'s single static file; the original is one
+static Go binary. This prints, for ours, the original (shared/reference) and the pip
+install:
 
-* file size of ``dist/mittnite`` (and of the peer's static binary, ``tini``),
-* start time of ``mittnite version`` (median of N runs): standalone, pip install, ``tini
-  --version``; the standalone build unpacks itself to ``/dev/shm`` on every start,
-* idle RSS of ``mittnite up`` supervising two ``sleep`` jobs, after 2 s: the standalone build
-  counts its bootloader process plus mittnite, the pip install one process; tini runs a shell
-  starting the two sleeps (its own RSS only).
+* file size, and the size of a release tarball (``mittnite`` + ``mittnitectl`` link,
+  gzip -9), the way users download the original;
+* start time of ``mittnite version``, median of N runs, interleaved so that both see
+  the same machine load;
+* idle RSS of ``mittnite up`` supervising two ``sleep`` jobs, after 2 s.
 
     python bench/standalone.py [--runs N] [--build]
 
-Builds ``dist/mittnite`` with ``packaging/build-standalone.sh`` first when it is missing (or
-with ``--build``).
+Builds ``dist/mittnite`` with ``packaging/build-standalone.sh`` first when it is missing
+(or with ``--build``).
 """
 
 from __future__ import annotations
 
 import argparse
-import compileall
+import gzip
+import io
 import os
-import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -31,42 +33,50 @@ from pathlib import Path
 from _common import rss_kib
 
 ROOT = Path(__file__).resolve().parent.parent
-BINARY = ROOT / "dist" / "mittnite"
+BINARY = Path(os.environ.get("MITTNITE_EXE") or ROOT / "dist" / "mittnite")
+ORIGINAL = Path(
+    os.environ.get("MITTNITE_ORIGINAL")
+    or ROOT.parent / "shared" / "reference" / "bin" / "mittnite-original"
+)
 PIP_MITTNITE = Path(sys.executable).parent / "mittnite"
 
 
-def median_start(argv: list[str], runs: int) -> float:
-    samples = []
+def start_times(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall time per command; the commands take turns in every round."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+        for name, argv in commands.items():
+            started = time.perf_counter()
+            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            samples[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
-def idle_rss(argv: list[str], count_child_named: str | None) -> int:
-    """RSS (KiB) of the init process after 2 s; plus its child whose command line contains
-    ``count_child_named`` (the standalone build's real mittnite behind the bootloader)."""
+def idle_rss(argv: list[str]) -> int:
+    """RSS (KiB) of the init process after 2 s of supervising."""
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(2.0)
         if process.poll() is not None:
             raise RuntimeError(f"{argv[0]} exited early")
-        total = rss_kib(process.pid)
-        if count_child_named is not None:
-            for child in children(process.pid):
-                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-                if count_child_named.encode() in cmdline:
-                    total += rss_kib(child)
-        return total
+        return rss_kib(process.pid)
     finally:
         process.terminate()
         process.wait(30)
+
+
+def tarball_size(binary: Path) -> int:
+    """Size of ``mittnite.tar.gz`` holding the executable and a ``mittnitectl`` link."""
+    buffer = io.BytesIO()
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as compressed,
+        tarfile.open(fileobj=compressed, mode="w") as archive,
+    ):
+        archive.add(binary, arcname="mittnite")
+        link = tarfile.TarInfo("mittnitectl")
+        link.type, link.linkname = tarfile.SYMTYPE, "mittnite"
+        archive.addfile(link)
+    return len(buffer.getvalue())
 
 
 def ratio(ours: float, theirs: float) -> str:
@@ -74,31 +84,34 @@ def ratio(ours: float, theirs: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--build", action="store_true", help="rebuild dist/mittnite first")
     options = parser.parse_args()
     if options.build or not BINARY.exists():
         subprocess.run(["sh", str(ROOT / "packaging" / "build-standalone.sh")], check=True)
-    compileall.compile_dir(str(ROOT / "src" / "mittnite"), quiet=1)
-    tini = shutil.which("tini")
+    peers = {"static": BINARY}
+    if ORIGINAL.exists():
+        peers["original"] = ORIGINAL
+    else:
+        print(f"(no original at {ORIGINAL}; set MITTNITE_ORIGINAL)")
 
-    print("== size")
-    size = BINARY.stat().st_size
-    line = f"dist/mittnite: {size / 2**20:.1f} MiB"
-    if tini:
-        tini_size = os.stat(tini).st_size
-        line += f"; tini: {tini_size / 2**10:.0f} KiB; ratio {ratio(size, tini_size)}"
-    print(line)
+    print("== size (MiB): file, release tarball")
+    sizes = {name: (path.stat().st_size, tarball_size(path)) for name, path in peers.items()}
+    for name, (size, tarball) in sizes.items():
+        print(f"{name:9} {size / 2**20:6.1f} {tarball / 2**20:6.1f}")
+    if "original" in sizes:
+        print(f"static/original: file {ratio(sizes['static'][0], sizes['original'][0])}, "
+              f"tarball {ratio(sizes['static'][1], sizes['original'][1])}")  # fmt: skip
 
-    print(f"== start time of `version` (median of {options.runs})")
-    standalone = median_start([str(BINARY), "version"], options.runs)
-    pip = median_start([str(PIP_MITTNITE), "version"], options.runs)
-    line = f"standalone {standalone * 1000:.1f} ms  pip install {pip * 1000:.1f} ms"
-    if tini:
-        peer = median_start([tini, "--version"], options.runs)
-        line += f"  tini {peer * 1000:.1f} ms  standalone/tini {ratio(standalone, peer)}"
-    print(line + f"  standalone/pip {ratio(standalone, pip)}")
+    print(f"== start time of `version` (ms, median of {options.runs}, interleaved)")
+    commands = {name: [str(path), "version"] for name, path in peers.items()}
+    if PIP_MITTNITE.exists():
+        commands["pip"] = [str(PIP_MITTNITE), "version"]
+    medians = start_times(commands, options.runs)
+    print("  ".join(f"{name} {value * 1000:.1f}" for name, value in medians.items()))
+    if "original" in medians:
+        print(f"static/original {ratio(medians['static'], medians['original'])}")
 
     print("== idle RSS of `up` with two sleep jobs (KiB, after 2 s)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,13 +122,15 @@ def main() -> None:
             'job "b" {\n command = "sleep"\n args = ["3600"]\n}\n'
         )
         up = ["up", "-c", str(conf), "-p", "0"]
-        standalone_rss = idle_rss([str(BINARY), *up], "mittnite")
-        pip_rss = idle_rss([str(PIP_MITTNITE), *up], None)
-        line = f"standalone (bootloader + mittnite) {standalone_rss}  pip install {pip_rss}"
-        if tini:
-            tini_rss = idle_rss([tini, "-s", "--", "sh", "-c", "sleep 3600 & sleep 3600"], None)
-            line += f"  tini {tini_rss}  standalone/tini {ratio(standalone_rss, tini_rss)}"
-        print(line + f"  standalone/pip {ratio(standalone_rss, pip_rss)}")
+        rss = {name: idle_rss([str(path), *up]) for name, path in peers.items()}
+        if PIP_MITTNITE.exists():
+            rss["pip"] = idle_rss([str(PIP_MITTNITE), *up])
+    print("  ".join(f"{name} {value}" for name, value in rss.items()))
+    if "pip" in rss:
+        print(f"static/pip {ratio(rss['static'], rss['pip'])}", end="  ")
+    if "original" in rss:
+        print(f"static/original {ratio(rss['static'], rss['original'])}", end="")
+    print()
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
-# Recipe 2: add the standalone executable to any glibc-based image (no Python
-# needed in the image). Build the executable first:
-#   sh packaging/build-standalone.sh          # -> dist/mittnite (+ dist/mittnitectl)
+# Recipe 2: add the static executable to any image (no Python needed in it). Build it
+# first, on any x86-64 Linux machine with Debian's musl-tools:
+#   make standalone          # -> dist/mittnite (+ dist/mittnitectl, dist/mittnite.tar.gz)
 # then, from the repository root:
 #   docker build -f examples/docker/Dockerfile.app -t my-app .
+# The same file runs on Debian/Ubuntu/RHEL (glibc), Alpine (musl, see
+# Dockerfile.alpine) and in an empty image (Dockerfile.scratch).
 FROM node:20-bookworm-slim
 
 COPY dist/mittnite /usr/bin/mittnite

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-MITTNITE = [sys.executable, "-m", "mittnite"]
+from tests.e2e.harness import MITTNITE
 
 
 def run(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,8 @@
-"""Run the real ``mittnite`` binary against a config directory and watch its output."""
+"""Run the real ``mittnite`` binary against a config directory and watch its output.
+
+``MITTNITE_EXE=dist/mittnite pytest tests/e2e tests/cli`` runs the same tests against a
+standalone executable (with ``mittnitectl`` beside it) instead of the pip install.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,17 @@ import sys
 import time
 from pathlib import Path
 
-MITTNITE = [sys.executable, "-m", "mittnite"]
+# The executable under test: MITTNITE_EXE, or the pip install this interpreter runs.
+EXECUTABLE = os.environ.get("MITTNITE_EXE", "")
+MITTNITE = [str(Path(EXECUTABLE).resolve())] if EXECUTABLE else [sys.executable, "-m", "mittnite"]
+_PIP_CTL = Path(sys.executable).parent / "mittnitectl"
+MITTNITECTL = (
+    [str(Path(EXECUTABLE).resolve().parent / "mittnitectl")]
+    if EXECUTABLE
+    else [str(_PIP_CTL)]
+    if _PIP_CTL.exists()
+    else [sys.executable, "-c", "from mittnite.cli.ctl.main import main; main()"]
+)
 
 
 class Mittnite:

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,14 +19,8 @@ from pathlib import Path
 import pytest
 
 from .conftest import Start
+from .harness import MITTNITECTL as CTL
 from .harness import Mittnite
-
-BIN = Path(sys.executable).parent / "mittnitectl"
-CTL = (
-    [str(BIN)]
-    if BIN.exists()
-    else [sys.executable, "-c", "from mittnite.cli.ctl.main import main; main()"]
-)
 
 LINES = 1000
 

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from mittnite.config.load import load
 
+from .harness import MITTNITE
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILES = sorted((ROOT / "examples" / "docker").glob("Dockerfile.*"))
-INSTRUCTIONS = {"FROM", "COPY", "RUN", "EXPOSE", "ENTRYPOINT", "CMD", "ENV", "WORKDIR", "ARG"}
-BUILT = {"dist/mittnite": "packaging/build-standalone.sh"}
+INSTRUCTIONS = {"FROM", "COPY", "ADD", "RUN", "EXPOSE", "ENTRYPOINT", "CMD", "ENV", "WORKDIR", "ARG"}
+BUILT = {
+    "dist/mittnite": "packaging/build-standalone.sh",
+    "dist/mittnite.tar.gz": "packaging/build_standalone.py",
+}
 
 
 def instructions(path: Path) -> list[tuple[str, str]]:
@@ -42,7 +46,7 @@ def test_dockerfile_is_well_formed_and_copies_existing_paths(dockerfile: Path) -
     entrypoint = [rest for keyword, rest in parsed if keyword == "ENTRYPOINT"]
     assert entrypoint and "mittnite" in entrypoint[0]
     for keyword, rest in parsed:
-        if keyword != "COPY":
+        if keyword not in ("COPY", "ADD"):
             continue
         *sources, _destination = rest.split()
         for source in sources:
@@ -55,7 +59,7 @@ def test_dockerfile_is_well_formed_and_copies_existing_paths(dockerfile: Path) -
 
 def test_quickstart_configuration_validates() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mittnite", "validate", "-c", "mittnite.d"],
+        [*MITTNITE, "validate", "-c", "mittnite.d"],
         cwd=ROOT / "examples" / "quickstart", capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stderr

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import processes_with
+from .harness import MITTNITE, MITTNITECTL, processes_with
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -58,7 +58,7 @@ def demo(tmp_path: Path):  # type: ignore[no-untyped-def]
     out, err = tmp_path / "demo.out", tmp_path / "demo.err"
     process = subprocess.Popen(
         ["sh", str(copy / "run-demo.sh")],
-        env={**os.environ, "MITTNITE": str(BIN / "mittnite"), "GREETER_INTERVAL": "0.2"},
+        env={**os.environ, "MITTNITE": MITTNITE[0] if len(MITTNITE) == 1 else str(BIN / "mittnite"), "GREETER_INTERVAL": "0.2"},
         stdin=subprocess.DEVNULL,
         stdout=out.open("wb"),
         stderr=err.open("wb"),
@@ -92,7 +92,7 @@ def test_quickstart_stack_runs_as_the_readme_describes(demo) -> None:  # type: i
 
     # mittnitectl over the API socket lists both controllable jobs.
     listed = subprocess.run(
-        [str(BIN / "mittnitectl"), "--api-address", f"unix://{socket_path}", "job", "list",
+        [*MITTNITECTL, "--api-address", f"unix://{socket_path}", "job", "list",
          "--json"],
         capture_output=True, text=True, timeout=30,
     )

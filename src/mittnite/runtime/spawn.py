@@ -188,6 +188,9 @@ def spawn(
     entries = _entries(env)
     if entries is not None and any(b"\0" in entry for entry in entries):
         raise SpawnError(NUL_IN_ENVIRONMENT, path=path)
+    empty_stdin = _empty_input() if stdin == subprocess.DEVNULL else None
+    if empty_stdin is not None:
+        stdin = empty_stdin
     try:
         with _empty_signal_mask():
             if forkexec.supported():
@@ -200,7 +203,20 @@ def spawn(
         raise start_error(path, number, working_directory=cwd if failed_in_cwd else None) from error
     except ValueError as error:  # NUL bytes in arguments: the kernel would say EINVAL
         raise start_error(path, errno.EINVAL) from error
+    finally:
+        if empty_stdin is not None:
+            os.close(empty_stdin)
     return Child(pid, reaper, arguments, path, hook, label)
+
+
+def _empty_input() -> int | None:
+    """None while /dev/null exists; else a pipe's read end with no writer, which reads as
+    end of file like /dev/null (an empty root, e.g. ``chroot`` without /dev)."""
+    if os.path.exists(os.devnull):
+        return None
+    read_end, write_end = os.pipe()
+    os.close(write_end)
+    return read_end
 
 
 def _start_direct(

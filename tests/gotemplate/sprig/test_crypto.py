@@ -1,6 +1,10 @@
 """sprig's crypto, UUID and network functions: Go's recorded answers where they are
 deterministic, verification with ``cryptography``/``bcrypt`` where they are random.
 
+Those two packages are test-only: an implementation independent of ours (which
+runs on OpenSSL's libcrypto and crypt(3) through mittnite.native) checks what ours
+makes. ``data/sprig_bcrypt.json`` (``data/gen_sprig_bcrypt.py``) holds hashes Go made.
+
 ``data/sprig_crypto.json`` (recorded by ``data/gen_sprig_values.py``) holds
 deterministic cases (``derivePassword``, ``decryptAES`` errors and panics, key
 and certificate parsing errors, type checks), and values Go generated at random:
@@ -26,6 +30,7 @@ from mittnite.render import template_data
 from .cases import check, funcs, load, render
 
 DATA = load("sprig_crypto.json")
+BCRYPT = load("sprig_bcrypt.json")
 
 
 @pytest.mark.parametrize("case", DATA["cases"], ids=[c["template"][:70] for c in DATA["cases"]])
@@ -109,6 +114,24 @@ def test_htpasswd_line_verifies() -> None:
     assert bcrypt.checkpw(b"wonder land", hashed.encode())
 
 
+@pytest.mark.parametrize("item", BCRYPT["hashes"], ids=lambda item: item["hash"][-8:])
+def test_bcrypt_recomputes_go_hashes(item: dict[str, str]) -> None:
+    """The same password and salt give Go's hash byte for byte (what verifying needs)."""
+    from mittnite.native.bcrypt import crypt
+
+    assert crypt(item["password"].encode(), item["hash"]) == item["hash"]
+    assert crypt(b"wrong" + item["password"].encode()[:60], item["hash"]) != item["hash"]
+
+
+def test_bcrypt_salt_encoding_round_trips() -> None:
+    """Our salts are written in bcrypt's own base64, so crypt(3) echoes them unchanged."""
+    from mittnite.native.bcrypt import encode_salt, hash_password
+
+    salt = bytes(range(16))
+    hashed = hash_password(b"pw", cost=4, salt=salt)
+    assert hashed.startswith("$2a$04$" + encode_salt(salt)) and len(hashed) == 60
+
+
 def test_bcrypt_refuses_passwords_over_72_bytes() -> None:
     """golang.org/x/crypto (>= 0.14, as mittnite links) rejects them instead of truncating."""
     message = "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes"
@@ -147,8 +170,11 @@ def _load_key(pem: str) -> Any:
          lambda k: (k.key_size, k.parameters().parameter_numbers().q.bit_length()) == (2048, 256)),
     ],
 )  # fmt: skip
-def test_gen_private_key(kind: str, header: str, check_key: Any) -> None:
+def test_gen_private_key(
+    kind: str, header: str, check_key: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
     pem = _ok(f'{{{{ genPrivateKey "{kind}" }}}}')
+    assert capfd.readouterr().err == ""  # issue 15: no deprecation warning on stderr
     assert pem.startswith(f"-----BEGIN {header}-----\n")
     assert pem.endswith(f"-----END {header}-----\n")
     assert all(len(line) <= 64 for line in pem.splitlines())
@@ -237,6 +263,18 @@ def test_certificates_have_go_structure(sample: dict[str, str]) -> None:
         name: bytes(text[1:-1], "utf-8").decode("unicode_escape") for name, text in params.items()
     }
     assert _structure(_ok(sample["template"], keys)) == _structure(sample["cert"])
+
+
+def test_go_made_keys_sign_certificates() -> None:
+    """Keys Go generated (every kind genPrivateKey makes) load and issue as sprig's would."""
+    keys = DATA["keys"]
+    for kind in ("rsa", "ecdsa", "ed25519"):
+        cert = _cert(_ok('{{ (genSelfSignedCertWithKey "k" nil nil 1 .Params.k).Cert }}',
+                         {"k": keys[kind]}))  # fmt: skip
+        assert cert.public_key() == _load_key(keys[kind]).public_key()
+        cert.verify_directly_issued_by(cert)
+    _, error = render('{{ genCAWithKey "d" 1 .Env.K }}', {"K": keys["dsa"]}, None)
+    assert "x509: certificate private key does not implement crypto.Signer" in str(error)
 
 
 def test_build_custom_cert_returns_the_decoded_pem() -> None:

@@ -8,17 +8,23 @@ constraints, key identifiers, SAN ordering), same AES-CBC layout
 (IV + PKCS#7-padded ciphertext, base64), same Master Password algorithm, and
 the same error texts and panics for bad input.
 
-``cryptography``, ``bcrypt`` and friends are imported inside the functions:
-an init that renders a plain template must not load OpenSSL.
+Keys, signatures and AES run in OpenSSL's libcrypto and bcrypt in crypt(3), both
+through :mod:`mittnite.native` (the same code in the pip install and the static
+executable); certificate bodies, names and PEM are built here, in Go's layout.
+They are imported inside the functions: an init that renders a plain template must
+not load OpenSSL.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mittnite.gotemplate.errors import GoError, GoPanic
 from mittnite.gotemplate.funcs import FuncMap, gofunc
 from mittnite.gotemplate.values import GoStruct, define_type
+
+if TYPE_CHECKING:
+    from mittnite.native.openssl import Certificate, PrivateKey
 
 # sprig's ``certificate`` struct: what the gen*/build* functions return and genSigned* take.
 CERTIFICATE = define_type("sprig.certificate", "struct", fields=("Cert", "Key"))
@@ -191,13 +197,15 @@ _BCRYPT_MAX = 72
 
 def bcrypt_hash(password: str) -> str:
     """A ``$2a$10$`` bcrypt hash, or sprig's failure text (passwords over 72 bytes)."""
-    import bcrypt as bcrypt_lib
+    from mittnite.native.bcrypt import BcryptError, hash_password
 
     data = _bytes(password)
     if len(data) > _BCRYPT_MAX:
         return "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes"
-    salt = bcrypt_lib.gensalt(rounds=10, prefix=b"2a")
-    return bcrypt_lib.hashpw(data, salt).decode("ascii")
+    try:
+        return hash_password(data, cost=10)
+    except (BcryptError, OSError) as error:
+        return f"failed to encrypt string with bcrypt: {error}"
 
 
 @gofunc("string", result="string")
@@ -246,7 +254,7 @@ def encrypt_aes(password: str, plaintext: str) -> str:
     """AES-256-CBC with a random IV and PKCS#7 padding; base64(IV + ciphertext)."""
     import secrets
 
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from mittnite.native.openssl import aes_256_cbc
 
     if plaintext == "":
         return ""
@@ -254,14 +262,13 @@ def encrypt_aes(password: str, plaintext: str) -> str:
     padding = 16 - len(content) % 16
     content += bytes([padding]) * padding
     iv = secrets.token_bytes(16)
-    encryptor = Cipher(algorithms.AES(_aes_key(password)), modes.CBC(iv)).encryptor()
-    return _b64encode(iv + encryptor.update(content) + encryptor.finalize())
+    return _b64encode(iv + aes_256_cbc(_aes_key(password), iv, content, encrypt=True))
 
 
 @gofunc("string", "string", result="string", error=True)
 def decrypt_aes(password: str, encoded: str) -> str:
     """Inverse of ``encryptAES``; malformed input fails with the Go original's errors/panics."""
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from mittnite.native.openssl import aes_256_cbc
 
     if encoded == "":
         return ""
@@ -276,8 +283,7 @@ def decrypt_aes(password: str, encoded: str) -> str:
     iv, body = data[:16], data[16:]
     if len(body) % 16:
         raise GoPanic("crypto/cipher: input not full blocks")
-    decryptor = Cipher(algorithms.AES(_aes_key(password)), modes.CBC(iv)).decryptor()
-    plain = decryptor.update(body) + decryptor.finalize()
+    plain = aes_256_cbc(_aes_key(password), iv, body, encrypt=False)
     if not plain:
         raise GoPanic("runtime error: index out of range [-1]")
     end = len(plain) - plain[-1]
@@ -289,36 +295,29 @@ def decrypt_aes(password: str, encoded: str) -> str:
 # -- keys ----------------------------------------------------------------------------------------------
 
 
-def _key_pem(key: Any) -> str:
-    """Go's ``pemBlockForKey``: PKCS#1 for RSA, SEC 1 for EC, OpenSSL's DSA form, PKCS#8 else."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
+_PEM_TYPES = {"rsa": "RSA PRIVATE KEY", "ec": "EC PRIVATE KEY", "dsa": "DSA PRIVATE KEY"}
 
-    if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | dsa.DSAPrivateKey):
-        key_format = serialization.PrivateFormat.TraditionalOpenSSL
-    else:
-        key_format = serialization.PrivateFormat.PKCS8
-    data: bytes = key.private_bytes(
-        serialization.Encoding.PEM, key_format, serialization.NoEncryption()
-    )
-    return data.decode("ascii")
+
+def _key_pem(key: PrivateKey) -> str:
+    """Go's ``pemBlockForKey``: PKCS#1 for RSA, SEC 1 for EC, OpenSSL's DSA form, PKCS#8 else
+    (OpenSSL's ``i2d_PrivateKey`` picks the same containers)."""
+    return _pem(_PEM_TYPES.get(key.kind, "PRIVATE KEY"), key.private_der())
 
 
 @gofunc("string", result="string")
 def gen_private_key(kind: str) -> str:
-    """A new PEM private key: ``rsa`` (4096 bits, the default), ``dsa``, ``ecdsa`` (P-256),
-    ``ed25519``; an unknown kind gives ``Unknown type KIND``."""
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
+    """A new PEM private key: ``rsa`` (4096 bits, the default), ``dsa`` (L2048N256),
+    ``ecdsa`` (P-256), ``ed25519``; an unknown kind gives ``Unknown type KIND``."""
+    from mittnite.native import openssl
 
-    key: Any
     if kind in ("", "rsa"):
-        key = rsa.generate_private_key(public_exponent=65537, key_size=4096)
+        key = openssl.generate_rsa(4096)
     elif kind == "dsa":
-        key = dsa.generate_private_key(key_size=2048)
+        key = openssl.generate_dsa(2048, 256)
     elif kind == "ecdsa":
-        key = ec.generate_private_key(ec.SECP256R1())
+        key = openssl.generate_p256()
     elif kind == "ed25519":
-        key = ed25519.Ed25519PrivateKey.generate()
+        key = openssl.generate_ed25519()
     else:
         return "Unknown type " + kind
     return _key_pem(key)
@@ -438,40 +437,32 @@ class _UnusableDSAKey:
     """What Go makes of a non-DSA key in a ``DSA PRIVATE KEY`` block: a DSA key that
     cannot sign or be certified (the errors come later, from certificate creation)."""
 
+    kind = "unusable dsa"
+    bits = 0
+
 
 _USE_INSTEAD = "x509: failed to parse private key (use {} instead for this key format)"
 
 
-def _load_any_der(der: bytes) -> Any:
-    """The key in ``der`` whatever its container (PKCS#8, PKCS#1, SEC 1, DSA), or None."""
-    from cryptography.hazmat.primitives import serialization
-
-    try:
-        return serialization.load_der_private_key(der, password=None)
-    except Exception:  # malformed or unsupported: the caller reports it Go's way
-        return None
-
-
-def _parse_key_der(der: bytes, kind: str) -> Any:
+def _parse_key_der(der: bytes, kind: str) -> PrivateKey | _UnusableDSAKey:
     """Parse a private key of PEM type ``kind`` the way sprig's helper does.
 
     Each PEM type accepts exactly one container format; a key in another
     format gets Go's "use ParseXxx instead" hint.
     """
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
+    from mittnite.native.openssl import load_private_key
 
-    key = _load_any_der(der)
+    key = load_private_key(der)
+    family = key.kind if key is not None else None
     pkcs8 = key is not None and _is_pkcs8(der)
     if kind == "PRIVATE KEY":
-        if pkcs8 and isinstance(
-            key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
-        ):
+        if pkcs8 and key is not None and family in ("rsa", "ec", "ed25519"):
             return key
-        if isinstance(key, rsa.RSAPrivateKey) and not pkcs8:
+        if family == "rsa" and not pkcs8:
             reason = _USE_INSTEAD.format("ParsePKCS1PrivateKey")
-        elif isinstance(key, ec.EllipticCurvePrivateKey) and not pkcs8:
+        elif family == "ec" and not pkcs8:
             reason = _USE_INSTEAD.format("ParseECPrivateKey")
-        elif isinstance(key, dsa.DSAPrivateKey) and pkcs8:
+        elif family == "dsa" and pkcs8:
             reason = (
                 "x509: PKCS#8 wrapping contained private key with unknown algorithm: "
                 "1.2.840.10040.4.1"
@@ -481,31 +472,31 @@ def _parse_key_der(der: bytes, kind: str) -> Any:
         raise ValueError(f"decoding PEM as PKCS#8: {reason}")
     if not kind.endswith(" PRIVATE KEY"):
         raise ValueError(f"no private key data in PEM block of type {kind}")
-    family = kind[: -len(" PRIVATE KEY")]
-    if family == "RSA":
-        if isinstance(key, rsa.RSAPrivateKey) and not pkcs8:
+    name = kind[: -len(" PRIVATE KEY")]
+    if name == "RSA":
+        if key is not None and family == "rsa" and not pkcs8:
             return key
-        if isinstance(key, ec.EllipticCurvePrivateKey) and not pkcs8:
+        if family == "ec" and not pkcs8:
             reason = _USE_INSTEAD.format("ParseECPrivateKey")
         elif pkcs8:
             reason = _USE_INSTEAD.format("ParsePKCS8PrivateKey")
         else:
             reason = _asn1_hint(der, "pkcs1PrivateKey")
         raise ValueError(f"parsing RSA private key from PEM: {reason}")
-    if family == "EC":
-        if isinstance(key, ec.EllipticCurvePrivateKey) and not pkcs8:
+    if name == "EC":
+        if key is not None and family == "ec" and not pkcs8:
             return key
         if pkcs8:
             reason = _USE_INSTEAD.format("ParsePKCS8PrivateKey")
-        elif isinstance(key, rsa.RSAPrivateKey):
+        elif family == "rsa":
             reason = _USE_INSTEAD.format("ParsePKCS1PrivateKey")
         else:
             reason = "x509: failed to parse EC private key: " + _asn1_hint(der, "ecPrivateKey")
         raise ValueError(f"parsing EC private key from PEM: {reason}")
-    if family == "DSA":
-        if isinstance(key, dsa.DSAPrivateKey) and not pkcs8:
+    if name == "DSA":
+        if key is not None and family == "dsa" and not pkcs8:
             return key
-        if isinstance(key, rsa.RSAPrivateKey) and not pkcs8:
+        if family == "rsa" and not pkcs8:
             return _UnusableDSAKey()  # its first six integers read as a DSA key
         raise ValueError("parsing DSA private key from PEM: " + _asn1_hint(der, "DSAKeyFormat"))
     raise ValueError(f"invalid private key type {kind}")
@@ -539,7 +530,7 @@ def _skip_element(der: bytes, offset: int) -> int:
     return start + length
 
 
-def parse_private_key_pem(text: str) -> Any:
+def parse_private_key_pem(text: str) -> PrivateKey | _UnusableDSAKey:
     """sprig's ``parsePrivateKeyPEM``: the key in the first PEM block (ValueError on failure)."""
     block = pem_decode(text)
     if block is None:
@@ -595,44 +586,61 @@ def _go_printable(text: str) -> bool:
     return all((char.isascii() and char.isalnum()) or char in allowed for char in text)
 
 
-def _name(common_name: str) -> Any:
-    from cryptography import x509
-    from cryptography.x509.name import _ASN1Type
-    from cryptography.x509.oid import NameOID
+_OID_COMMON_NAME = bytes.fromhex("550403")
+_OID_KEY_USAGE = bytes.fromhex("551d0f")
+_OID_EXT_KEY_USAGE = bytes.fromhex("551d25")
+_OID_BASIC_CONSTRAINTS = bytes.fromhex("551d13")
+_OID_SUBJECT_KEY_ID = bytes.fromhex("551d0e")
+_OID_AUTHORITY_KEY_ID = bytes.fromhex("551d23")
+_OID_SUBJECT_ALT_NAME = bytes.fromhex("551d11")
+_OID_SERVER_AUTH = bytes.fromhex("2b06010505070301")
+_OID_CLIENT_AUTH = bytes.fromhex("2b06010505070302")
+# AlgorithmIdentifier DER of the signature algorithms Go picks for each issuer key.
+_SIGNATURE_ALGORITHMS = {
+    ("rsa", "sha256"): bytes.fromhex("300d06092a864886f70d01010b0500"),
+    ("ec", "sha256"): bytes.fromhex("300a06082a8648ce3d040302"),
+    ("ec", "sha384"): bytes.fromhex("300a06082a8648ce3d040303"),
+    ("ec", "sha512"): bytes.fromhex("300a06082a8648ce3d040304"),
+    ("ed25519", None): bytes.fromhex("300506032b6570"),
+}
+_TAG_BOOLEAN, _TAG_INTEGER, _TAG_BIT_STRING, _TAG_OCTETS, _TAG_OID = 1, 2, 3, 4, 6
+_TAG_UTF8, _TAG_PRINTABLE, _TAG_SEQUENCE, _TAG_SET = 0x0C, 0x13, 0x30, 0x31
 
+
+def _name(common_name: str) -> bytes:
+    """The DER Name Go's pkix marshals for a subject holding only a common name."""
     if common_name == "":
-        return x509.Name([])
-    kind = _ASN1Type.PrintableString if _go_printable(common_name) else _ASN1Type.UTF8String
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name, _type=kind)])
+        return _der(_TAG_SEQUENCE, b"")
+    tag = _TAG_PRINTABLE if _go_printable(common_name) else _TAG_UTF8
+    attribute = _der(
+        _TAG_SEQUENCE, _der(_TAG_OID, _OID_COMMON_NAME) + _der(tag, _bytes(common_name))
+    )
+    return _der(_TAG_SEQUENCE, _der(_TAG_SET, attribute))
 
 
-def _signing_hash(key: Any) -> Any:
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-
-    if isinstance(key, rsa.RSAPrivateKey):
-        return hashes.SHA256()
-    if isinstance(key, ec.EllipticCurvePrivateKey):
-        bits = key.curve.key_size
-        if bits >= 521:
-            return hashes.SHA512()
-        if bits >= 384:
-            return hashes.SHA384()
-        return hashes.SHA256()
-    if isinstance(key, ed25519.Ed25519PrivateKey):
+def _signing_hash(key: PrivateKey | _UnusableDSAKey) -> str | None:
+    """The digest Go's x509 signs with for ``key`` (None: Ed25519 signs the message)."""
+    if key.kind == "rsa":
+        return "sha256"
+    if key.kind == "ec":
+        if key.bits >= 521:
+            return "sha512"
+        if key.bits >= 384:
+            return "sha384"
+        return "sha256"
+    if key.kind == "ed25519":
         return None
     raise GoError(
         "error creating certificate: x509: certificate private key does not implement crypto.Signer"
     )
 
 
-def _check_public_key(key: Any) -> None:
-    from cryptography.hazmat.primitives.asymmetric import dsa
-
-    if isinstance(key, dsa.DSAPrivateKey | _UnusableDSAKey):
+def _check_public_key(key: PrivateKey | _UnusableDSAKey) -> PrivateKey:
+    if key.kind not in ("rsa", "ec", "ed25519"):
         raise GoError(
             "error creating certificate: x509: unsupported public key type: *dsa.PublicKey"
         )
+    return cast("PrivateKey", key)
 
 
 class _Template:
@@ -662,68 +670,85 @@ class _Template:
             ) from None
 
 
-def _create_certificate(template: _Template, key: Any, issuer: Any | None, issuer_key: Any) -> str:
-    """x509.CreateCertificate for sprig's profile; returns the certificate PEM."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.x509.oid import ExtendedKeyUsageOID
+def _extension(oid: bytes, critical: bool, value: bytes) -> bytes:
+    body = _der(_TAG_OID, oid)
+    if critical:
+        body += _der(_TAG_BOOLEAN, b"\xff")
+    return _der(_TAG_SEQUENCE, body + _der(_TAG_OCTETS, value))
 
-    algorithm = _signing_hash(issuer_key)
-    _check_public_key(key)
-    public_key = key.public_key()
-    subject = _name(template.common_name)
-    builder = (
-        x509.CertificateBuilder()
-        .serial_number(template.serial)
-        .subject_name(subject)
-        .issuer_name(subject if issuer is None else issuer.subject)
-        .public_key(public_key)
-        .not_valid_before(template.not_before)
-        .not_valid_after(max(template.not_after, template.not_before))
+
+def _integer(value: int) -> bytes:
+    return _der(_TAG_INTEGER, value.to_bytes(value.bit_length() // 8 + 1, "big", signed=True))
+
+
+def _public_key_bits(spki: bytes) -> bytes:
+    """The subjectPublicKey BIT STRING's content (unused-bits byte dropped) of an SPKI."""
+    offset = _skip_header(spki, 0)
+    offset = _skip_element(spki, offset)  # the AlgorithmIdentifier
+    return spki[_skip_header(spki, offset) + 1 : _skip_element(spki, offset)]
+
+
+def _extensions(template: _Template, public_bits: bytes, authority_key_id: bytes | None,
+                subject: bytes) -> bytes:  # fmt: skip
+    """Go's ``buildCertExtensions`` for sprig's templates, in Go's order."""
+    import hashlib
+
+    # digitalSignature | keyEncipherment (| keyCertSign), as Go's minimal BIT STRING
+    usage = _der(_TAG_BIT_STRING, b"\x02\xa4" if template.is_ca else b"\x05\xa0")
+    purposes = _der(
+        _TAG_SEQUENCE, _der(_TAG_OID, _OID_SERVER_AUTH) + _der(_TAG_OID, _OID_CLIENT_AUTH)
     )
-    builder = builder.add_extension(
-        x509.KeyUsage(
-            digital_signature=True,
-            content_commitment=False,
-            key_encipherment=True,
-            data_encipherment=False,
-            key_agreement=False,
-            key_cert_sign=template.is_ca,
-            crl_sign=False,
-            encipher_only=False,
-            decipher_only=False,
-        ),
-        critical=True,
-    )
-    builder = builder.add_extension(
-        x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
-        critical=False,
-    )
-    builder = builder.add_extension(x509.BasicConstraints(ca=template.is_ca, path_length=None),
-                                    critical=True)  # fmt: skip
+    constraints = _der(_TAG_SEQUENCE, _der(_TAG_BOOLEAN, b"\xff") if template.is_ca else b"")
+    extensions = [
+        _extension(_OID_KEY_USAGE, True, usage),
+        _extension(_OID_EXT_KEY_USAGE, False, purposes),
+        _extension(_OID_BASIC_CONSTRAINTS, True, constraints),
+    ]
     if template.is_ca:
-        builder = builder.add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False
-        )
-    if issuer is not None and issuer.subject != subject:
-        try:
-            ski = issuer.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
-        except x509.ExtensionNotFound:
-            ski = None
-        if ski is not None:
-            builder = builder.add_extension(
-                x509.AuthorityKeyIdentifier(ski.value.digest, None, None), critical=False
-            )
-    names: list[x509.GeneralName] = [x509.DNSName(name) for name in template.dns]
-    names += [x509.IPAddress(address) for address in template.ips]
+        key_id = hashlib.sha1(public_bits).digest()
+        extensions.append(_extension(_OID_SUBJECT_KEY_ID, False, _der(_TAG_OCTETS, key_id)))
+    if authority_key_id:
+        value = _der(_TAG_SEQUENCE, _der(0x80, authority_key_id))
+        extensions.append(_extension(_OID_AUTHORITY_KEY_ID, False, value))
+    names = [_der(0x82, _bytes(name)) for name in template.dns]
+    names += [_der(0x87, address.packed) for address in template.ips]
     if names:
-        builder = builder.add_extension(
-            x509.SubjectAlternativeName(names), critical=len(subject) == 0
+        critical = subject == _name("")
+        extensions.append(
+            _extension(_OID_SUBJECT_ALT_NAME, critical, _der(_TAG_SEQUENCE, b"".join(names)))
         )
-    cert = builder.sign(issuer_key, algorithm)
-    der = cert.public_bytes(serialization.Encoding.DER)
-    if template.not_after < template.not_before:
-        der = _resign_with_validity(cert, template, issuer_key, algorithm)
+    return _der(0xA3, _der(_TAG_SEQUENCE, b"".join(extensions)))
+
+
+def _create_certificate(
+    template: _Template,
+    key: PrivateKey | _UnusableDSAKey,
+    issuer: Certificate | None,
+    issuer_key: PrivateKey | _UnusableDSAKey,
+) -> str:
+    """x509.CreateCertificate for sprig's profile; returns the certificate PEM."""
+    digest = _signing_hash(issuer_key)
+    signer = cast("PrivateKey", issuer_key)
+    public_key = _check_public_key(key).public_der()
+    subject = _name(template.common_name)
+    issuer_name = subject if issuer is None else issuer.subject_der
+    authority_key_id = None
+    if issuer is not None and issuer_name != subject:
+        authority_key_id = issuer.subject_key_id
+    algorithm = _SIGNATURE_ALGORITHMS[(signer.kind, digest)]
+    tbs = _der(
+        _TAG_SEQUENCE,
+        _der(0xA0, _integer(2))
+        + _integer(template.serial)
+        + algorithm
+        + issuer_name
+        + _der(_TAG_SEQUENCE, _der_time(template.not_before) + _der_time(template.not_after))
+        + subject
+        + public_key
+        + _extensions(template, _public_key_bits(public_key), authority_key_id, subject),
+    )
+    signature = signer.sign(tbs, digest)
+    der = _der(_TAG_SEQUENCE, tbs + algorithm + _der(_TAG_BIT_STRING, b"\x00" + signature))
     return _pem("CERTIFICATE", der)
 
 
@@ -744,32 +769,6 @@ def _der_time(moment: Any) -> bytes:
     return _der(0x18, moment.strftime("%Y%m%d%H%M%SZ").encode())
 
 
-def _resign_with_validity(cert: Any, template: _Template, key: Any, algorithm: Any) -> bytes:
-    """Re-sign ``cert`` with a notAfter before notBefore (Go allows negative validity;
-    ``cryptography``'s builder does not)."""
-    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-
-    tbs = cert.tbs_certificate_bytes
-    old = _der_time(template.not_before) * 2
-    new = _der_time(template.not_before) + _der_time(template.not_after)
-    body_start = _skip_header(tbs, 0)
-    body = tbs[body_start:].replace(old, new, 1)
-    tbs = _der(0x30, body)
-    if isinstance(key, rsa.RSAPrivateKey):
-        signature = key.sign(tbs, padding.PKCS1v15(), algorithm)
-    elif isinstance(key, ec.EllipticCurvePrivateKey):
-        signature = key.sign(tbs, ec.ECDSA(algorithm))
-    else:
-        signature = key.sign(tbs)
-    from cryptography.hazmat.primitives import serialization
-
-    der = cert.public_bytes(serialization.Encoding.DER)
-    outer = _skip_header(der, 0)
-    algorithm_start = _skip_element(der, outer)
-    algorithm_der = der[algorithm_start : _skip_element(der, algorithm_start)]
-    return _der(0x30, tbs + algorithm_der + _der(0x03, b"\x00" + signature))
-
-
 def _pem(kind: str, der: bytes) -> str:
     import base64
 
@@ -778,13 +777,13 @@ def _pem(kind: str, der: bytes) -> str:
     return f"-----BEGIN {kind}-----\n" + "\n".join(lines) + f"\n-----END {kind}-----\n"
 
 
-def _rsa_2048() -> Any:
-    from cryptography.hazmat.primitives.asymmetric import rsa
+def _rsa_2048() -> PrivateKey:
+    from mittnite.native.openssl import generate_rsa
 
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return generate_rsa(2048)
 
 
-def _key_from_pem(text: str, prefix: str = "parsing private key: ") -> Any:
+def _key_from_pem(text: str, prefix: str = "parsing private key: ") -> PrivateKey | _UnusableDSAKey:
     try:
         return parse_private_key_pem(text)
     except ValueError as error:
@@ -796,30 +795,30 @@ def _issue(
     ips: list[Any] | None,
     dns: list[Any] | None,
     days: int,
-    key: Any,
+    key: PrivateKey | _UnusableDSAKey,
     ca: GoStruct | None,
     is_ca: bool = False,
 ) -> GoStruct:
-    issuer = issuer_key = None
+    issuer = None
+    issuer_key = key
     if ca is not None:
         issuer, issuer_key = _load_ca(ca)
     template = _Template(common_name, _parse_ips(ips), _parse_dns(dns), days, is_ca)
-    cert = _create_certificate(template, key, issuer, key if ca is None else issuer_key)
-    return certificate(cert, _key_pem(key))
+    cert = _create_certificate(template, key, issuer, issuer_key)
+    return certificate(cert, _key_pem(cast("PrivateKey", key)))
 
 
-def _load_ca(ca: GoStruct) -> tuple[Any, Any]:
-    from cryptography import x509
+def _load_ca(ca: GoStruct) -> tuple[Certificate, PrivateKey | _UnusableDSAKey]:
+    from mittnite.native.openssl import load_certificate
 
     block = pem_decode(str(ca.go_fields["Cert"]))
     if block is None:
         raise GoError("unable to decode certificate")
-    try:
-        issuer = x509.load_der_x509_certificate(block.data)
-    except ValueError:
+    issuer = load_certificate(block.data)
+    if issuer is None:
         raise GoError(
             "error parsing certificate: decodedSignerCert.Bytes: x509: malformed certificate"
-        ) from None
+        )
     issuer_key = _key_from_pem(str(ca.go_fields["Key"]), "error parsing private key: ")
     return issuer, issuer_key
 
@@ -897,7 +896,7 @@ def gen_signed_cert_with_key(
 @gofunc("string", "string", result="sprig.certificate", error=True)
 def build_custom_cert(cert_b64: str, key_b64: str) -> GoStruct:
     """A ``certificate`` from base64-encoded PEM certificate and key (both are checked)."""
-    from cryptography import x509
+    from mittnite.native.openssl import load_certificate
 
     try:
         cert_pem, _ = b64decode_go(cert_b64)
@@ -910,9 +909,7 @@ def build_custom_cert(cert_b64: str, key_b64: str) -> GoStruct:
     block = pem_decode(cert_pem)
     if block is None:
         raise GoError("unable to decode certificate")
-    try:
-        x509.load_der_x509_certificate(block.data)
-    except ValueError:
+    if load_certificate(block.data) is None:
         raise GoError(
             "error parsing certificate: decodedCert.Bytes: x509: malformed certificate"
         ) from None

@@ -1,0 +1,1 @@
+{{ .Params.greeting }}: {{ htpasswd "admin" "change me" }}
