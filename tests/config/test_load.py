@@ -116,7 +116,7 @@ def test_every_broken_file_is_reported(config_dir: MakeDir) -> None:
         load(root)
     lines = [str(p) for p in info.value.errors]
     assert lines == [
-        f'{root}/a.hcl:2:13: error: job "x": canFail: expected true or false, found the string "yes"',
+        f'{root}/a.hcl:2:13: error: job "x": canFail: expected true or false, found the string "yes" (write true without quotes)',
         f"{root}/b.hcl:2:23: error: string started at 2:13 is not terminated (missing closing '\"')",
     ]
 
@@ -152,8 +152,14 @@ def test_duplicate_jobs_are_kept_and_the_first_is_used(config_dir: MakeDir) -> N
     assert any("defined again" in str(p) and f"{root}/a.hcl:1:1" in str(p) for p in problems)
 
 
-def test_undecodable_bytes_survive(config_dir: MakeDir) -> None:
+def test_escaped_bytes_survive_and_raw_invalid_utf8_is_refused(config_dir: MakeDir) -> None:
     root = config_dir({})
-    Path(root, "a.hcl").write_bytes(b'job "a" { command = "/bin/\xff" }')
+    Path(root, "a.hcl").write_bytes(b'job "a" { command = "/bin/\\xff" }')
     ignition, _ = decode_directory(root)
     assert ignition.jobs[0].command.encode("utf-8", "surrogateescape") == b"/bin/\xff"
+    # hcl v1 refuses raw bytes that are not UTF-8 anywhere in a file.
+    Path(root, "a.hcl").write_bytes(b'job "a" { command = "/bin/true" } # \xff')
+    _, problems = decode_directory(root)
+    assert [str(p) for p in problems] == [
+        f"{root}/a.hcl:1:37: error: invalid UTF-8 (byte 0xff); save the file as UTF-8"
+    ]

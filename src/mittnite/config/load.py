@@ -23,7 +23,7 @@ import stat
 from collections.abc import Callable
 
 from . import build
-from .hcl import Decoder, HclError, StructValue, parse_any, zero_value
+from .hcl import Decoder, HclError, Pos, StructValue, parse_any
 from .model import Ignition, Source
 from .problems import ConfigError, Problem
 from .schema import IGNITION
@@ -85,7 +85,7 @@ def _os_reason(exc: OSError) -> str:
 
 
 def decode_file(path: str, decoder: Decoder, problems: list[Problem]) -> StructValue | None:
-    """Parse and decode one file; problems (and warnings) go to ``problems``."""
+    """Read, parse and decode one file; problems (and warnings) go to ``problems``."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -95,18 +95,37 @@ def decode_file(path: str, decoder: Decoder, problems: list[Problem]) -> StructV
     except OSError as exc:
         problems.append(Problem("error", f"open {path}: {_os_reason(exc)}"))
         return None
+    return decode_source(path, data, decoder, problems)
+
+
+def decode_source(
+    path: str, data: bytes, decoder: Decoder, problems: list[Problem]
+) -> StructValue | None:
+    """Parse and decode the contents of one file (``path`` names it in messages).
+
+    Returns ``None`` when the file cannot be used; every error and warning is
+    appended to ``problems``.
+    """
     text = data.decode("utf-8", "surrogateescape")
-    start = len(decoder.warnings)
+    warnings_before = len(decoder.warnings)
+    errors_before = len(decoder.errors)
+
+    def warn(pos: Pos, message: str) -> None:
+        decoder.warn(pos, message)
+
     try:
-        decoded: StructValue = decoder.decode("", parse_any(text), IGNITION, zero_value(IGNITION))
+        decoded: StructValue | None = decoder.decode_document(parse_any(text, warn), IGNITION)
     except HclError as exc:
-        problems.append(Problem("error", exc.message, Source(path, exc.pos.line, exc.pos.column)))
-        return None
-    finally:
-        for warning in decoder.warnings[start:]:
-            where = Source(path, warning.pos.line, warning.pos.column)
-            problems.append(Problem("warning", warning.message, where))
-    return decoded
+        decoder.errors.append(exc)
+        decoded = None
+    for warning in decoder.warnings[warnings_before:]:
+        where = Source(path, warning.pos.line, warning.pos.column)
+        problems.append(Problem("warning", warning.message, where))
+    errors = decoder.errors[errors_before:]
+    for error in errors:
+        where = Source(path, error.pos.line, error.pos.column)
+        problems.append(Problem("error", error.message, where, error.stricter))
+    return None if errors else decoded
 
 
 def decode_directory(directory: str, log: LogFn | None = None) -> tuple[Ignition, list[Problem]]:

@@ -24,6 +24,7 @@ class Problem:
     severity: Severity
     message: str
     source: Source | None = None
+    stricter: str | None = None  # the key in hcl.errors.STRICTER_THAN_HCL, if hcl v1 accepts this
 
     def __str__(self) -> str:
         where = f"{self.source}: " if self.source is not None else ""

@@ -150,8 +150,8 @@ _BASE_JOB_FIELDS = (
     Field("TimestampFormat", "timestampFormat", S),
     Field("CustomTimestampFormat", "customTimestampFormat", S),
     # Our additions: how this job is asked to stop, and how long it gets.
-    Field("StopSignal", "stopSignal", S),
-    Field("StopTimeout", "stopTimeout", S),
+    Field("StopSignal", "stopSignal", S, extension=True),
+    Field("StopTimeout", "stopTimeout", S, extension=True),
 )
 
 JOB = StructType(
