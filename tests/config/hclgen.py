@@ -878,6 +878,12 @@ CLASSES = (
     "numbers",  # numeric literals and quoted numbers in int and string fields
     "soup",  # token soup
     "multi-file",  # several files merged
+    "structure",  # unusual shapes: missing/extra labels, = { } forms, lists of blocks
+    "keys",  # key spellings: case, Unicode folding, quoted keys with escapes
+    "strings",  # escapes, interpolations, heredocs and Unicode in string values
+    "realistic",  # configurations as people write them (README-like), formatting varied
+    "json-structure",  # HCL-JSON shapes: lists of objects, several keys, nested arrays
+    "comments",  # comments in every position, including unterminated ones
 )
 
 
@@ -938,7 +944,311 @@ def generate(kind: str, seed: int) -> dict[str, str]:
             name = rng.choice(["a", "b", "sub/c", ".hidden/d", "z"]) + f"{index}.hcl"
             files[name] = text
         return files
+    if kind == "structure":
+        return {"a.hcl": render_native(structure_document(gen), rng, gen.noise)}
+    if kind == "keys":
+        return {"a.hcl": keys_document(gen)}
+    if kind == "strings":
+        return {"a.hcl": strings_document(gen)}
+    if kind == "realistic":
+        return realistic_files(gen)
+    if kind == "json-structure":
+        return {"a.hcl": json_structure_document(gen)}
+    if kind == "comments":
+        return {"a.hcl": comments_document(gen)}
     raise ValueError(kind)
+
+
+# -- focused classes ------------------------------------------------------------------------
+
+
+def structure_document(gen: Generator) -> list[Item]:
+    """Directives in shapes hcl v1 decodes in surprising ways."""
+    rng = gen.rng
+    items: list[Item] = []
+    for _ in range(rng.randint(1, 3)):
+        directive = rng.choice(["job", "boot", "file", "probe"])
+        body = {
+            "job": lambda: gen.fields(BASE_JOB, 0.3),
+            "boot": lambda: gen.fields({**BASE_JOB, "timeout": STRING}, 0.3),
+            "file": lambda: gen.fields({"from": STRING}, 0.8),
+            "probe": lambda: gen.fields({"wait": BOOL, "filesystem": STRING}, 0.6),
+        }[directive]()
+        shape = rng.randrange(9)
+        if shape == 0:  # no label
+            items.append(Item([directive], Obj(body), block=True))
+        elif shape == 1:  # two or three labels
+            labels = [rng.choice(["a", "b", "web"]) for _ in range(rng.randint(2, 3))]
+            items.append(Item([directive, *labels], Obj(body), block=True))
+        elif shape == 2:  # directive = { name = { ... } }
+            items.append(Item([directive], Obj([Item(["web"], Obj(body), block=rng.random() < 0.5)])))
+        elif shape == 3:  # directive = [ { ... } ]
+            items.append(Item([directive], Lst([Obj(body)])))
+        elif shape == 4:  # directive "name" = { ... } (not allowed)
+            items.append(Item([directive, "web"], Obj(body), block=False))
+        elif shape == 5:  # nested blocks inside a job: watch/lazy/listen without labels
+            nested = rng.choice(["watch", "lazy", "listen", "preCommand"])
+            inner = [Item(["signal" if nested == "watch" else "forward"], gen.scalar(STRING))]
+            body.append(Item([nested], Obj(inner), block=True))
+            items.append(Item(["job", "web"], Obj(body), block=True))
+        elif shape == 6:  # a scalar where a block is expected
+            items.append(Item([directive], gen.scalar(rng.choice([STRING, INT, BOOL]))))
+        elif shape == 7:  # params as labelled blocks and repeated
+            params = [Item(["params", rng.choice(["x", "y"])], Obj(gen.param_items(1)), block=True)]
+            params.append(Item(["params"], Obj(gen.param_items(1)), block=rng.random() < 0.5))
+            items.append(Item(["file", "/t"], Obj(body + params), block=True))
+        else:  # probe kinds as lists or repeated
+            kind = rng.choice(list(PROBE_KINDS))
+            value: Value = Obj(gen.fields(PROBE_KINDS[kind], 0.5))
+            if rng.random() < 0.3:
+                value = Lst([value])
+            probe_body = [Item([kind], value, block=rng.random() < 0.5)]
+            if rng.random() < 0.4:
+                probe_body.append(Item([kind], Obj(gen.fields(PROBE_KINDS[kind], 0.5)), block=True))
+            items.append(Item(["probe", "p"], Obj(probe_body), block=True))
+    return items
+
+
+_KEY_SPELLINGS = {
+    "command": ["command", "COMMAND", "Command", "cOmMaNd", '"command"', '"com\\x6dand"', '"\\u0063ommand"'],
+    "stdout": ["stdout", "STDOUT", "\u017ftdout", '"stdout"', '"std\\u006Fut"'],
+    "maxAttempts": ["maxAttempts", "MAXATTEMPTS", "maxattempts", '"maxAttempts"', "max_attempts", "maxAttempt"],
+    "canFail": ["canFail", "CANFAIL", "canfail", '"can\\x46ail"', "can-fail", "can.fail"],
+    "job": ["job", "JOB", "Job", '"job"', '"j\\u006Fb"', "jobs"],
+}
+
+
+def keys_document(gen: Generator) -> str:
+    rng = gen.rng
+    parts = []
+    for _ in range(rng.randint(1, 3)):
+        directive = rng.choice(_KEY_SPELLINGS["job"])
+        lines = []
+        for name in ("command", "stdout", "maxAttempts", "canFail"):
+            if rng.random() < 0.6:
+                key = rng.choice(_KEY_SPELLINGS[name])
+                value = {"command": '"/bin/true"', "stdout": '"/tmp/out"', "maxAttempts": "3", "canFail": "true"}[name]
+                lines.append(f"  {key} = {value}")
+        odd = ['"\\q"', '"a\\400"'] if rng.random() < 0.2 else []
+        label = rng.choice(['"web"', "web", '"w\\x65b"', '"\\u00fc"', '"\\uD800x"', *odd])
+        parts.append(f"{directive} {label} {{\n" + "\n".join(lines) + "\n}\n")
+    return "".join(parts)
+
+
+def strings_document(gen: Generator) -> str:
+    """String values of every kind in string fields, lists and params."""
+    rng = gen.rng
+    values = [gen.string_lit().native for _ in range(rng.randint(1, 4))]
+    values += [gen.heredoc_lit().native for _ in range(rng.randint(0, 2))]
+    rng.shuffle(values)
+    lines = [f"  command = {values[0]}"]
+    if len(values) > 1:
+        lines.append("  args = [" + ", ".join(values[1:]) + "]")
+    params = [f"    p{i} = {v}" for i, v in enumerate(values)]
+    return (
+        'job "web" {\n' + "\n".join(lines) + "\n}\n"
+        'file "/t" {\n  from = "x"\n  params = {\n' + "\n".join(params) + "\n  }\n}\n"
+    )
+
+
+_REALISTIC_TEMPLATES = [
+    """job "{name}" {{
+  command = "{command}"
+  args = [{args}]
+  maxAttempts = {attempts}
+  canFail = {bool1}
+{extra}}}
+""",
+    """boot "{name}" {{
+  command = "{command}"
+  args = [{args}]
+  timeout = "{duration}"
+}}
+""",
+    """file "{path}" {{
+  from = "templates/{name}.conf.tpl"
+  overwrite = {bool1}
+  params = {{
+    port = {port}
+    name = "{name}"
+    hosts = ["a", "b"]
+    db = {{
+      host = "db"
+      port = {port}
+    }}
+  }}
+}}
+""",
+    """probe "{name}" {{
+  wait = {bool1}
+  mysql {{
+    credentials {{
+      user = "ENV:MYSQL_USER"
+      password = "ENV:MYSQL_PASSWORD"
+    }}
+    host {{
+      hostname = "{host}"
+      port = {port}
+    }}
+    database = "app"
+    allowNativePassword = "true"
+  }}
+}}
+""",
+    """probe "{name}" {{
+  wait = true
+  http {{
+    scheme = "http"
+    host {{
+      hostname = "{host}"
+      port = {port}
+    }}
+    path = "/healthz"
+    timeout = "{duration}"
+  }}
+}}
+""",
+    """job "{name}" {{
+  command = "{command}"
+  watch "/etc/{name}/*.conf" {{
+    signal = {signal}
+    restart = {bool1}
+    preCommand {{
+      command = "/bin/echo"
+      args = ["reloading"]
+    }}
+  }}
+}}
+""",
+    """job "{name}" {{
+  command = "{command}"
+  args = [{args}]
+  lazy {{
+    spinUpTimeout = "{duration}"
+    coolDownTimeout = "15m"
+  }}
+  listen "0.0.0.0:{port}" {{
+    forward = "127.0.0.1:{port2}"
+  }}
+}}
+""",
+    """probe "{name}" {{
+  wait = true
+  redis {{
+    host {{
+      hostname = "{host}"
+    }}
+    password = "ENV:REDIS_PASSWORD"
+  }}
+}}
+""",
+    """probe "{name}" {{
+  wait = true
+  filesystem = "/var/run/{name}"
+}}
+""",
+]
+
+
+def realistic_files(gen: Generator) -> dict[str, str]:
+    rng = gen.rng
+    files: dict[str, str] = {}
+    for index in range(rng.randint(1, 4)):
+        texts = []
+        for _ in range(rng.randint(1, 3)):
+            template = rng.choice(_REALISTIC_TEMPLATES)
+            extra = ""
+            if rng.random() < 0.3:
+                extra += '  env = ["APP_ENV=production", "PORT={}"]\n'.format(rng.randint(1, 9999))
+            if rng.random() < 0.2:
+                extra += '  stdout = "/var/log/app.log"\n  stderr = "/var/log/app.err"\n'
+            if rng.random() < 0.2:
+                extra += "  enableTimestamps = true\n  timestampFormat = \"RFC3339\"\n"
+            if rng.random() < 0.15:
+                extra += "  oneTime = true\n"
+            if rng.random() < 0.15:
+                extra += "  controllable = true\n"
+            text = template.format(
+                name=rng.choice(["web", "worker", "php-fpm", "nginx", "cron", "db-migrate", "app_1"]),
+                command=rng.choice(["/usr/sbin/nginx", "/usr/local/bin/app", "php-fpm", "sh"]),
+                args=", ".join(
+                    json.dumps(a) for a in rng.sample(["-g", "daemon off;", "-c", "--verbose", "echo hi"], rng.randint(0, 3))
+                ),
+                attempts=rng.choice(["3", "-1", "0", "10", '"5"']),
+                bool1=rng.choice(["true", "false"]),
+                duration=rng.choice(["5s", "30s", "1m", "500ms", "1h30m"]),
+                path=rng.choice(["/etc/nginx/nginx.conf", "/etc/app/config.yaml", "/tmp/x.ini"]),
+                port=rng.choice(["3306", "8080", '"6379"', "80", "0x1F90"]),
+                port2=rng.choice(["8081", "9000"]),
+                host=rng.choice(["localhost", "db", "127.0.0.1", "ENV:DB_HOST", "::1"]),
+                signal=rng.choice(["1", "10", "15", '"1"', "0"]),
+                extra=extra,
+            )
+            if rng.random() < 0.3:
+                text = text.replace("  ", "\t")
+            if rng.random() < 0.2:
+                text = text.replace("\n", "\r\n")
+            if rng.random() < 0.2:
+                text = "# managed by the image build\n" + text
+            texts.append(text)
+        files[rng.choice(["", "conf.d/", ".d/"]) + f"{index:02d}-{rng.choice(['jobs', 'probes', 'files'])}.hcl"] = "\n".join(texts)
+    return files
+
+
+def json_structure_document(gen: Generator) -> str:
+    """HCL-JSON in the shapes hcl v1's flattening treats differently."""
+    rng = gen.rng
+    job = {"command": "/bin/app", "args": ["a", "b"]}
+    shapes = [
+        {"job": {"web": job}},
+        {"job": [{"web": job}, {"db": {"command": "x"}}]},
+        {"job": {"web": job, "db": {"command": "y"}}},
+        {"job": {"web": {"watch": {"/x": {"signal": 1}, "/y": {"restart": True}}, "command": "z"}}},
+        {"job": {"web": {"watch": [{"/x": {"signal": 1}}, {"/y": {"signal": 2}}]}}},
+        {"job": {"web": {"listen": {":80": {"forward": ":81"}}, "lazy": {}}}},
+        {"file": {"/t": {"from": "x", "params": {"a": {"b": {"c": 1}}, "l": [{"x": 1}, {"y": 2}]}}}},
+        {"probe": {"p": {"redis": {"host": {"hostname": "h", "port": 1}}, "wait": True}}},
+        {"job": {"a": {"b": {"command": "nested"}}}},
+        {"job": {}},
+        {"job": []},
+        {"job": [{"web": {}}]},
+        {"file": {"/t": {"params": {"n": None, "e": [], "o": {}, "f": 1.5, "neg": -2}}}},
+    ]
+    doc = rng.choice(shapes)
+    text = json.dumps(doc, indent=rng.choice([None, 2]))
+    variant = rng.randrange(8)
+    if variant == 0:  # several keys before ':'
+        text = text.replace('"job": {"web":', '"job" "web":', 1)
+    elif variant == 1:  # a nested array
+        text = text.replace('["a", "b"]', '[["a"], "b"]').replace('[\n', '[[\n', 1)
+    elif variant == 2:  # booleans and null in lists
+        text = text.replace('["a", "b"]', '["a", true, "b"]')
+    elif variant == 3:
+        text = text.replace('["a", "b"]', '["a", null]')
+    elif variant == 4:  # trailing comma
+        text = text.replace("}}", ",}}", 1)
+    elif variant == 5:  # a missing comma
+        text = text.replace(", ", " ", 1)
+    elif variant == 6:  # trailing content
+        text += rng.choice([" junk", "}", "\n{}", "\x00x"])
+    return text
+
+
+def comments_document(gen: Generator) -> str:
+    rng = gen.rng
+    comments = ["# c", "// c", "/* c */", "/* multi\nline */", "/**/", "/* */ /* */", "#", "//"]
+    tokens = ["job", '"web"', "{", "command", "=", '"/bin/true"', "args", "=", "[", '"a"', ",", '"b"', "]", "}"]
+    out = []
+    for token in tokens:
+        out.append(token)
+        if rng.random() < 0.35:
+            comment = rng.choice(comments)
+            out.append(" " + comment + ("\n" if comment.startswith(("#", "//")) else " "))
+        else:
+            out.append(rng.choice([" ", "\n", "\t"]))
+    if rng.random() < 0.2:
+        out.append(rng.choice(["/* open", "# last line without newline", "/", "/* a */ */"]))
+    return "".join(out)
 
 
 def _mix(kind: str, seed: int) -> int:

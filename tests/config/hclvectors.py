@@ -41,27 +41,14 @@ def case_files(entry: dict[str, Any]) -> dict[str, bytes]:
 
 
 def decode_ours(files: dict[str, bytes]) -> tuple[Any, list[Problem]]:
-    """Our loader's view of ``files``: the pruned Go-shaped value, or the error texts."""
-    import os
-    import tempfile
+    """Our decoder's view of ``files`` (pruned, as Go's JSON encoder would print it)."""
+    from .goview import decode_files
 
-    from mittnite.config.load import decode_directory
-
-    from . import goview
-
-    with tempfile.TemporaryDirectory() as tmp:
-        root = os.path.join(tmp, "mittnite.d")
-        os.makedirs(root)
-        for name, data in files.items():
-            path = os.path.join(root, name)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as handle:
-                handle.write(data)
-        ignition, problems = decode_directory(root)
-        errors = [p for p in problems if p.severity == "error"]
+    view, problems = decode_files(files)
+    errors = [p for p in problems if p.severity == "error"]
     if errors:
         return None, errors
-    return as_go_json(prune(goview.ignition(ignition))), []
+    return as_go_json(prune(view)), []
 
 
 def go_json_string(text: str) -> str:
@@ -95,4 +82,19 @@ def as_go_json(value: Any) -> Any:
         return [as_go_json(v) for v in value]
     if isinstance(value, str):
         return go_json_string(value)
+    if isinstance(value, float):
+        return go_json_float(value)
+    return value
+
+
+def go_json_float(value: float) -> Any:
+    """A float64 as Go's JSON encoder prints it, read back (``1e+18`` becomes an integer)."""
+    import decimal
+    import json
+
+    if value == 0 or 1e-6 <= abs(value) < 1e21:
+        text = format(decimal.Decimal(repr(value)), "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return json.loads(text)
     return value

@@ -15,7 +15,7 @@ import os
 import subprocess
 
 from ..runtime.spawn import SpawnError, spawn
-from .job import DRAIN_TIMEOUT, parse_stop_signal, parse_stop_timeout, prepare_output
+from .job import DRAIN_TIMEOUT, prepare_output, stop_signal_number, stop_timeout_seconds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,11 +29,8 @@ class BootFailure(Exception):
 
 async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None:
     """Run one boot job; returns ``None`` on success or the reason it failed."""
-    from ..golang.gotime import parse_duration
-
     log = context.logger.with_fields(**{"job.name": config.name})
-    timeout_ns = parse_duration(config.effective_timeout)
-    timeout = timeout_ns / 1e9 if timeout_ns > 0 else None
+    timeout = config.timeout.seconds if config.timeout.nanoseconds > 0 else None
     plan = prepare_output(config, context, None)
     log.info("starting job")
     try:
@@ -57,14 +54,14 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
             status = await asyncio.wait_for(asyncio.shield(child.exited), timeout)
             reason = None if status.success else status.describe()
         except TimeoutError:
-            grace = parse_stop_timeout(config.stop_timeout, context.stop_timeout)
-            log.error(f"boot job did not finish within {config.effective_timeout}; stopping it")
-            status = await child.terminate(grace, parse_stop_signal(config.stop_signal))
-            reason = f"timed out after {config.effective_timeout} ({status.describe()})"
+            grace = stop_timeout_seconds(config.stop_timeout, context.stop_timeout)
+            log.error(f"boot job did not finish within {config.timeout}; stopping it")
+            status = await child.terminate(grace, stop_signal_number(config.stop_signal))
+            reason = f"timed out after {config.timeout} ({status.describe()})"
         except asyncio.CancelledError:
             await child.terminate(
-                parse_stop_timeout(config.stop_timeout, context.stop_timeout),
-                parse_stop_signal(config.stop_signal),
+                stop_timeout_seconds(config.stop_timeout, context.stop_timeout),
+                stop_signal_number(config.stop_signal),
             )
             raise
     finally:

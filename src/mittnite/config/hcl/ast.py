@@ -126,23 +126,21 @@ class ObjectItem:
         self.pos = pos
 
 
+def _simple_fold(ch: str) -> str:
+    """A representative of ``ch``'s simple case-folding orbit (``ſ``, ``s`` and ``S`` share one)."""
+    folded = ch.casefold()
+    return folded if len(folded) == 1 else ch.lower()
+
+
 def fold_equal(a: str, b: str) -> bool:
-    """Go's ``strings.EqualFold`` (simple Unicode case folding, rune by rune)."""
+    """Go's ``strings.EqualFold``: equal under simple Unicode case folding, rune by rune."""
     if a == b:
         return True
     if len(a) != len(b):
         return False
-    for x, y in zip(a, b, strict=True):
-        if x == y:
-            continue
-        lx, ly = x.lower(), y.lower()
-        if len(lx) == 1 and lx == ly:
-            continue
-        ux, uy = x.upper(), y.upper()
-        if len(ux) == 1 and ux == uy:
-            continue
-        return False
-    return True
+    if a.isascii() and b.isascii():
+        return a.lower() == b.lower()
+    return all(x == y or _simple_fold(x) == _simple_fold(y) for x, y in zip(a, b, strict=True))
 
 
 class ObjectList:

@@ -62,25 +62,33 @@ if TYPE_CHECKING:
 
 
 class StructValue(dict[str, "Any"]):
-    """A decoded struct: Go field name → value, plus where things were written."""
+    """A decoded struct: Go field name → value, plus where things were written.
+
+    ``failed`` names the fields whose value could not be decoded (an error was
+    recorded; the field holds whatever decoded before), so later checks can
+    leave them alone instead of piling up follow-up errors.
+    """
 
     pos: Pos | None
     field_pos: dict[str, Pos]
+    failed: set[str]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pos = None
         self.field_pos = {}
+        self.failed = set()
 
 
 class Warning:
     """Something that decoded but is probably not what the author meant."""
 
-    __slots__ = ("message", "pos")
+    __slots__ = ("hint", "message", "pos")
 
-    def __init__(self, pos: Pos, message: str) -> None:
+    def __init__(self, pos: Pos, message: str, hint: str = "") -> None:
         self.pos = pos
         self.message = message
+        self.hint = hint
 
 
 def zero_value(spec: TypeSpec) -> Any:
@@ -117,8 +125,8 @@ class Decoder:
         self.errors: list[HclError] = []
         self._on_warning = on_warning
 
-    def warn(self, pos: Pos, message: str) -> None:
-        warning = Warning(pos, message)
+    def warn(self, pos: Pos, message: str, hint: str = "") -> None:
+        warning = Warning(pos, message, hint)
         self.warnings.append(warning)
         if self._on_warning is not None:
             self._on_warning(warning)
@@ -170,7 +178,7 @@ class Decoder:
     # -- scalars ----------------------------------------------------------------
     def _mismatch(self, where: str, node: Node, expected: str, hint: str = "") -> HclDecodeError:
         return HclDecodeError(
-            node_pos(node), f"{where}: expected {expected}, found {describe_node(node)}{hint}"
+            node_pos(node), f"{where}: expected {expected}, found {describe_node(node)}", hint=hint
         )
 
     def _string(self, where: str, node: Node) -> str:
@@ -181,10 +189,10 @@ class Decoder:
                 return node.value
             if node.kind in (Tok.BOOL, Tok.FLOAT):
                 raise self._mismatch(
-                    where, node, "a string", f' (write "{node.text}" in quotes if you mean text)'
+                    where, node, "a string", f'write "{node.text}" in quotes if you mean text'
                 )
         if isinstance(node, ListNode) and len(node.items) == 1:
-            raise self._mismatch(where, node, "a string", " (write the value without [ ])")
+            raise self._mismatch(where, node, "a string", "write the value without [ ]")
         raise self._mismatch(where, node, "a string")
 
     def _int(self, where: str, node: Node) -> int:
@@ -199,8 +207,8 @@ class Decoder:
                         f"{where}: {describe_node(node)} is out of range for a whole number "
                         "(-9223372036854775808 to 9223372036854775807)",
                     ) from None
-                raise self._mismatch(where, node, "a whole number") from None
-        raise self._mismatch(where, node, "a whole number")
+                raise self._mismatch(where, node, "a whole number", _INT_HINT) from None
+        raise self._mismatch(where, node, "a whole number", _INT_HINT)
 
     def _bool(self, where: str, node: Node) -> bool:
         if isinstance(node, Literal) and node.kind == Tok.BOOL:
@@ -209,14 +217,14 @@ class Decoder:
         if isinstance(node, Literal) and node.kind == Tok.STRING and node.text:
             value = _safe_value(node)
             if value in ("true", "false"):
-                hint = f" (write {value} without quotes)"
+                hint = f"write {value} without quotes"
             elif value is not None and value.lower() in ("yes", "no", "on", "off", "1", "0"):
                 truth = "true" if value.lower() in ("yes", "on", "1") else "false"
-                hint = f" (write {truth} without quotes)"
+                hint = f"write {truth} without quotes"
         elif isinstance(node, Literal) and node.kind == Tok.NUMBER and node.text in ("0", "1"):
-            hint = f" (write {'true' if node.text == '1' else 'false'})"
+            hint = f"write {'true' if node.text == '1' else 'false'}"
         raise HclDecodeError(
-            node_pos(node), f"{where}: expected true or false, found {describe_node(node)}{hint}"
+            node_pos(node), f"{where}: expected true or false, found {describe_node(node)}", hint=hint
         )
 
     def _float(self, where: str, node: Node) -> float:
@@ -241,7 +249,7 @@ class Decoder:
         else:
             hint = ""
             if isinstance(node, Literal) and node.kind in (Tok.STRING, Tok.NUMBER):
-                hint = f" (write [{node.text}])"
+                hint = f"write [{node.text}]"
             raise self._mismatch(where, node, "a list", hint)
         result: list[Any] = (
             current if current is not None else (MapList() if isinstance(elem, MapType) else [])
@@ -251,7 +259,11 @@ class Decoder:
             if isinstance(item, ObjectItem) and struct_elem and len(item.keys) == 2:
                 item = _expand_item(item)
             label = where if isinstance(item, ObjectItem) and struct_elem else f"{where}[{index}]"
-            self._attempt(lambda item=item, label=label: result.append(self._element(label, item, elem)))
+
+            def element(item: Node = item, label: str = label) -> None:
+                result.append(self._element(label, item, elem))
+
+            self._attempt(element)
         return result
 
     def _element(self, label: str, item: Node, elem: TypeSpec) -> Any:
@@ -343,11 +355,13 @@ class Decoder:
             result.pos = item.pos if item is not None else node.pos
         for entry in node.items:
             if entry.keys:
-                self._attempt(lambda entry=entry: entry.keys[0].name)
+                self._readable(entry.keys[0])
         key_field = next((f for f in spec.fields if f.is_key), None)
         if key_field is not None:
             label = self._label(where, item, node)
-            if label is not None:
+            if label is None:
+                result.failed.add(key_field.go_name)
+            else:
                 result[key_field.go_name] = label.name
                 result.field_pos[key_field.go_name] = label.pos
                 where = f'{where} "{label.name}"'
@@ -367,9 +381,16 @@ class Decoder:
             )
             return None
         label = item.keys[0]
-        if not self._attempt(lambda: label.name):
-            return None
-        return label
+        return label if self._readable(label) else None
+
+    def _readable(self, key: Key) -> bool:
+        """Whether the key can be unquoted (hcl v1 reads every key it filters); else an error."""
+        try:
+            key.name  # noqa: B018 - evaluated for its error
+        except HclError as exc:
+            self.errors.append(exc)
+            return False
+        return True
 
     def _struct_field(self, where: str, body: ObjectList, f: Field, result: StructValue) -> None:
         matches = body.filter(f.hcl_name)
@@ -383,7 +404,8 @@ class Decoder:
                 result[f.go_name] = self.decode(label, labelled, f.type, result[f.go_name])
 
             result.field_pos.setdefault(f.go_name, labelled.items[0].pos)
-            self._attempt(labelled_field, f.extension)
+            if not self._attempt(labelled_field, f.extension):
+                result.failed.add(f.go_name)
         for match in matches.elements().items:
             value: Node = match.value
             if isinstance(value, ObjectNode):
@@ -393,7 +415,8 @@ class Decoder:
                 result[f.go_name] = self.decode(label, value, f.type, result[f.go_name])
 
             result.field_pos[f.go_name] = node_pos(match.value)
-            self._attempt(element_field, f.extension)
+            if not self._attempt(element_field, f.extension):
+                result.failed.add(f.go_name)
 
     def _warn_unknown(self, where: str, body: ObjectList, spec: StructType) -> None:
         known = [f.hcl_name for f in spec.fields if not f.is_key]
@@ -403,7 +426,12 @@ class Decoder:
             name = item.keys[0].safe_name
             if name is None or spec.field_named(name) is not None:
                 continue
-            self.warn(item.keys[0].pos, _unknown_key_message(where, name, spec, known))
+            prefix = f"{where}: " if where else ""
+            self.warn(
+                item.keys[0].pos,
+                f"{prefix}unknown key '{name}' is ignored",
+                _unknown_key_hint(name, spec, known),
+            )
 
 
 def node_pos(node: Node) -> Pos:
@@ -417,18 +445,18 @@ def _safe_value(node: Literal) -> str | None:
         return None
 
 
-def _unknown_key_message(where: str, name: str, spec: StructType, known: list[str]) -> str:
-    prefix = f"{where}: " if where else ""
+_INT_HINT = "a number like 3, or a quoted one like \"3\""
+
+
+def _unknown_key_hint(name: str, spec: StructType, known: list[str]) -> str:
     hint = spec.hints.get(name.casefold())
     if hint is None:
         import difflib
 
         folded = {k.casefold(): k for k in known}
         close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.6)
-        hint = (
-            f"did you mean '{folded[close[0]]}'?" if close else ("known keys: " + ", ".join(known))
-        )
-    return f"{prefix}unknown key '{name}' is ignored; {hint}"
+        hint = f"did you mean '{folded[close[0]]}'?" if close else "known keys: " + ", ".join(known)
+    return hint
 
 
 def _is_struct(spec: TypeSpec) -> bool:

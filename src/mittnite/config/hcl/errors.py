@@ -55,22 +55,30 @@ class HclError(Exception):
     """A syntax or decoding error, formatted as ``file:line:col: message``.
 
     The file name is filled in by whoever knows it (the loader); the lexer and
-    parser only know positions. ``stricter`` names the entry of
-    :data:`STRICTER_THAN_HCL` when hcl v1 would have accepted the input.
+    parser only know positions. ``hint`` says how to fix it, where we know.
+    ``stricter`` names the entry of :data:`STRICTER_THAN_HCL` when hcl v1
+    would have accepted the input.
     """
 
     def __init__(
-        self, pos: Pos, message: str, filename: str = "", stricter: str | None = None
+        self,
+        pos: Pos,
+        message: str,
+        filename: str = "",
+        stricter: str | None = None,
+        hint: str = "",
     ) -> None:
         self.pos = pos
         self.message = message
         self.filename = filename
         self.stricter = stricter
+        self.hint = hint
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
         where = f"{self.filename}:{self.pos}" if self.filename else str(self.pos)
-        return f"{where}: {self.message}"
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}: {self.message}{hint}"
 
 
 class HclSyntaxError(HclError):
