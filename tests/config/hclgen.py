@@ -705,9 +705,7 @@ def _native_value(value: Value, style: NativeStyle, depth: int) -> str:
         elems = [_native_value(v, style, depth + 1) for v in value.items]
         sep = style.rng.choice([", ", ",", ",\n", " , "])
         trailing = "," if elems and style.rng.random() < 0.25 else ""
-        # A heredoc must be followed by a newline before the next token.
-        text = sep.join(e if not e.startswith("<<") else e for e in elems)
-        return "[" + text + trailing + "]"
+        return "[" + sep.join(elems) + trailing + "]"
     return _native_object(value, style, depth)
 
 
@@ -861,7 +859,7 @@ def damage(text: str, rng: random.Random) -> str:
 
 
 def soup(rng: random.Random, json_like: bool) -> str:
-    words = NOISE + ["job", "x", '"x"', "command", "args", "1", "1.5", "EOF", "file", "params"]
+    words = [*NOISE, "job", "x", '"x"', "command", "args", "1", "1.5", "EOF", "file", "params"]
     text = "".join(rng.choice(words) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(1, 25)))
     return ("{" + text) if json_like else text
 
@@ -1159,7 +1157,7 @@ def realistic_files(gen: Generator) -> dict[str, str]:
             template = rng.choice(_REALISTIC_TEMPLATES)
             extra = ""
             if rng.random() < 0.3:
-                extra += '  env = ["APP_ENV=production", "PORT={}"]\n'.format(rng.randint(1, 9999))
+                extra += f'  env = ["APP_ENV=production", "PORT={rng.randint(1, 9999)}"]\n'
             if rng.random() < 0.2:
                 extra += '  stdout = "/var/log/app.log"\n  stderr = "/var/log/app.err"\n'
             if rng.random() < 0.2:

@@ -537,7 +537,7 @@ def duration_hint(text: str) -> str:
     """How to write ``text`` as a Go duration, if we can guess what was meant."""
     stripped = text.strip()
     if stripped.isascii() and stripped.replace(".", "", 1).isdigit():
-        return f'write "{stripped}s" (a number needs a unit: ns, us, ms, s, m, h)'
+        return f'write "{stripped}s"; a number needs a unit: ns, us, ms, s, m or h'
     match = _WORDY.match(text)
     if match is not None:
         number, unit = match.group(1), match.group(2).lower()

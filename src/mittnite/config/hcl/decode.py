@@ -398,6 +398,7 @@ class Decoder:
             return
         label = f"{where}: {f.hcl_name}" if where else f.hcl_name
         labelled = matches.children()
+        errors_before = len(self.errors)
         if labelled.items:
 
             def labelled_field() -> None:
@@ -417,6 +418,10 @@ class Decoder:
             result.field_pos[f.go_name] = node_pos(match.value)
             if not self._attempt(element_field, f.extension):
                 result.failed.add(f.go_name)
+        if f.hint:
+            for error in self.errors[errors_before:]:
+                if error.message.startswith(f"{label}: expected"):
+                    error.hint = f.hint
 
     def _warn_unknown(self, where: str, body: ObjectList, spec: StructType) -> None:
         known = [f.hcl_name for f in spec.fields if not f.is_key]

@@ -76,9 +76,10 @@ class Field:
     """A struct field: ``go_name`` is the output key, ``hcl_name`` the key matched
     (case-insensitively) in the configuration. ``is_key`` marks the field that
     receives the block label (hcl's ``,key`` tag); ``extension`` a field the
-    original does not have (it ignores the key, we read it)."""
+    original does not have (it ignores the key, we read it); ``hint`` replaces
+    the generic advice in type errors."""
 
-    __slots__ = ("extension", "go_name", "hcl_name", "is_key", "type")
+    __slots__ = ("extension", "go_name", "hcl_name", "hint", "is_key", "type")
 
     def __init__(
         self,
@@ -87,12 +88,14 @@ class Field:
         type: TypeSpec,
         is_key: bool = False,
         extension: bool = False,
+        hint: str = "",
     ) -> None:
         self.go_name = go_name
         self.hcl_name = hcl_name
         self.type = type
         self.is_key = is_key
         self.extension = extension
+        self.hint = hint  # how to write a value for it, for type errors
 
 
 class StructType:

@@ -1,0 +1,143 @@
+"""What ``mittnite up`` would run into before any job starts, checked by ``mittnite validate``.
+
+The configuration can be valid and still fail at start: a template with a
+syntax error, a ``from`` file that is not there, a target whose directory
+cannot be created, a command that is not installed. ``validate`` looks for
+all of these in one run, against the file system and ``$PATH`` of the
+machine it runs on. Where that machine may well differ from the image the
+configuration is for (``$PATH``, working directories, log files), the finding
+is a warning; what ``up`` would certainly stop at is an error.
+
+Templates are only parsed (with the template engine's parser, read-only),
+never executed: their output depends on the environment ``up`` runs in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+from .load import os_reason
+from .model import BaseJob, FileConfig, Ignition, Source
+from .problems import Problem
+
+_GO_TEMPLATE_POSITION = re.compile(r"^template: (?P<name>.*?):(?P<line>\d+)(?::(?P<col>\d+))?: ")
+
+
+def preflight(ignition: Ignition) -> list[Problem]:
+    """Every problem ``up`` would hit before starting jobs, as far as this machine can tell."""
+    problems: list[Problem] = []
+    for file in ignition.files:
+        problems.extend(_file(file))
+    for job in (*ignition.boot_jobs, *ignition.unique_jobs):
+        problems.extend(_job(job))
+    return problems
+
+
+def _file(file: FileConfig) -> Iterator[Problem]:
+    if file.template:
+        yield from _template(file)
+    if not file.effective_overwrite and os.path.lexists(file.target):
+        return
+    reason = _directory_problem(os.path.dirname(file.target))
+    if reason is not None:
+        yield Problem(
+            "error",
+            f'file "{file.target}": its directory cannot be created: {reason}',
+            file.source,
+            hint="fix the path or the permissions",
+        )
+
+
+def _template(file: FileConfig) -> Iterator[Problem]:
+    where = file.where("template")
+    try:
+        with open(file.template, "rb") as handle:
+            text = handle.read().decode("utf-8", "surrogateescape")
+    except OSError as exc:
+        yield Problem(
+            "error",
+            f'file "{file.target}": from: open {file.template}: {os_reason(exc)}',
+            where,
+            hint="'from' is relative to the directory mittnite is started in "
+            f"(here: {os.getcwd()})",
+        )
+        return
+    from ..gotemplate import TemplateError, parse
+    from ..gotemplate.sprig import FUNCS
+
+    try:
+        parse(file.target, text, FUNCS)
+    except TemplateError as exc:
+        message = str(exc)
+        match = _GO_TEMPLATE_POSITION.match(message)
+        line = int(match.group("line")) if match else 1
+        column = int(match.group("col")) if match and match.group("col") else 1
+        detail = message[match.end() :] if match else message
+        # Go names the template after the target; in our message "line N" reads better.
+        detail = detail.replace(f"{file.target}:", "line ")
+        yield Problem(
+            "error",
+            f'template {file.template} (used by file "{file.target}" at {file.source}): {detail}',
+            Source(file.template, line, column),
+            hint=f"Go reports it as: {message}" if match else "",
+        )
+
+
+def _job(job: BaseJob) -> Iterator[Problem]:
+    what = "boot job" if type(job).__name__ == "BootJobConfig" else "job"
+    label = f'{what} "{job.name}"'
+    if job.command:
+        from ..runtime.goerrors import SpawnError
+        from ..runtime.lookpath import look_path
+
+        try:
+            look_path(job.command)
+        except SpawnError as exc:
+            yield Problem(
+                "warning",
+                f"{label}: {exc} on this machine",
+                job.where("command"),
+                hint="the image may differ from this machine; make sure it is installed there",
+            )
+    if job.working_directory and not os.path.isdir(job.working_directory):
+        yield Problem(
+            "warning",
+            f"{label}: workingDirectory {job.working_directory} does not exist on this machine",
+            job.where("working_directory"),
+            hint="the job fails to start unless it exists when the job starts",
+        )
+    for field, path in (("stdout", job.stdout), ("stderr", job.stderr)):
+        if not path:
+            continue
+        reason = _directory_problem(os.path.dirname(path))
+        if reason is not None:
+            yield Problem(
+                "warning",
+                f"{label}: {field} {path}: its directory cannot be created here: {reason}",
+                job.where(field),
+                hint="the job fails to start unless the file can be opened",
+            )
+
+
+def _directory_problem(directory: str) -> str | None:
+    """Why ``directory`` could not be created (``mkdir -p``) by this user, or ``None``."""
+    path = os.path.abspath(directory or ".")
+    missing = False
+    while True:
+        try:
+            if os.path.isdir(path):
+                break
+            if os.path.lexists(path):
+                return f"{path} exists and is not a directory"
+        except OSError as exc:
+            return f"{path}: {os_reason(exc)}"
+        missing = True
+        parent = os.path.dirname(path)
+        if parent == path:
+            return None
+        path = parent
+    if missing and not os.access(path, os.W_OK | os.X_OK):
+        return f"{path} is not writable"
+    return None
