@@ -319,7 +319,7 @@ class Builder:
             item["Forward"],
             item["ForwardProtocol"],
             item["Protocol"],
-            self.source(item),
+            self.source(item, "Address"),  # the label: what people look for
         )
         listen = self.address(
             item, "Address", "ListenProtocol", listener.effective_listen_protocol, where
@@ -328,7 +328,7 @@ class Builder:
         if not item["Forward"]:
             if "Forward" not in item.failed:
                 self.error(
-                    self.source(item),
+                    listener.source,
                     f"{where}: forward is missing (where should connections go?)",
                     'add forward = "127.0.0.1:8081"',
                 )

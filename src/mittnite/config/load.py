@@ -183,9 +183,14 @@ def read_config_file(path: str, limit: int = MAX_FILE_SIZE) -> tuple[bytes | Non
 
 def _too_big(path: str, limit: int) -> str:
     return (
-        f"read {path}: the file is larger than {limit // (1024 * 1024)} MiB; configuration "
+        f"read {path}: the file is larger than {_size(limit)}; configuration "
         "files are small (put large content in a template given with 'from')"
     )
+
+
+def _size(limit: int) -> str:
+    mib = 1024 * 1024
+    return f"{limit // mib} MiB" if limit % mib == 0 else f"{limit} bytes"
 
 
 def decode_source(
@@ -243,7 +248,7 @@ def read_sources(paths: list[str], problems: list[Problem]) -> Iterator[tuple[st
                 problem = Problem(
                     "error",
                     f"read {path}: the configuration files together exceed "
-                    f"{MAX_TOTAL_SIZE // (1024 * 1024)} MiB",
+                    f"{_size(MAX_TOTAL_SIZE)}",
                 )
             problems.append(problem)
             continue
