@@ -16,8 +16,6 @@ glob that can never match) is a warning.
 
 from __future__ import annotations
 
-import re
-
 from .addresses import KNOWN_PROTOCOLS, Address, AddressError, parse_address
 from .hcl import Pos, StructValue
 from .model import (
@@ -530,7 +528,7 @@ _UNITS = {
     "hr": "h",
     "hour": "h",
 }
-_WORDY = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Zµ]+?)s?\s*\Z")
+_WORDY = r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Zµ]+?)s?\s*\Z"
 
 
 def duration_hint(text: str) -> str:
@@ -538,7 +536,9 @@ def duration_hint(text: str) -> str:
     stripped = text.strip()
     if stripped.isascii() and stripped.replace(".", "", 1).isdigit():
         return f'write "{stripped}s"; a number needs a unit: ns, us, ms, s, m or h'
-    match = _WORDY.match(text)
+    import re  # only on this error path: importing re costs an init 3 ms at start-up
+
+    match = re.match(_WORDY, text)
     if match is not None:
         number, unit = match.group(1), match.group(2).lower()
         if unit in ("d", "day"):

@@ -10,8 +10,6 @@ masks them): this output ends up in CI logs.
 
 from __future__ import annotations
 
-import re
-
 from .model import (
     BaseJob,
     BootJobConfig,
@@ -32,13 +30,15 @@ if TYPE_CHECKING:
     from typing import Any
 
 MASK = "******"
-_URL_PASSWORD = re.compile(r"(//[^:/@]*:)([^@/]*)(@)")
+_URL_PASSWORD = r"(//[^:/@]*:)([^@/]*)(@)"
 DEFAULT_TIMESTAMP_FORMAT = "RFC3339"
 
 
 def mask_url(url: str) -> str:
     """Hide the password of a ``scheme://user:password@host`` URL."""
-    return _URL_PASSWORD.sub(lambda m: m.group(1) + MASK + m.group(3), url)
+    import re
+
+    return re.sub(_URL_PASSWORD, lambda m: m.group(1) + MASK + m.group(3), url)
 
 
 def probe_secrets(ignition: Ignition) -> list[str]:
@@ -51,7 +51,9 @@ def probe_secrets(ignition: Ignition) -> list[str]:
         if probe.redis is not None:
             secrets.append(probe.redis.password)
         if probe.mongodb is not None:
-            match = _URL_PASSWORD.search(probe.mongodb.url)
+            import re
+
+            match = re.search(_URL_PASSWORD, probe.mongodb.url)
             if match is not None:
                 secrets.append(match.group(2))
     return sorted(

@@ -15,14 +15,13 @@ never executed: their output depends on the environment ``up`` runs in.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 
 from .load import os_reason
 from .model import BaseJob, FileConfig, Ignition, Source
 from .problems import Problem
 
-_GO_TEMPLATE_POSITION = re.compile(r"^template: (?P<name>.*?):(?P<line>\d+)(?::(?P<col>\d+))?: ")
+_GO_TEMPLATE_POSITION = r"^template: (?P<name>.*?):(?P<line>\d+)(?::(?P<col>\d+))?: "
 
 
 def preflight(ignition: Ignition) -> list[Problem]:
@@ -70,8 +69,10 @@ def _template(file: FileConfig) -> Iterator[Problem]:
     try:
         parse(file.target, text, FUNCS)
     except TemplateError as exc:
+        import re
+
         message = str(exc)
-        match = _GO_TEMPLATE_POSITION.match(message)
+        match = re.match(_GO_TEMPLATE_POSITION, message)
         line = int(match.group("line")) if match else 1
         column = int(match.group("col")) if match and match.group("col") else 1
         detail = message[match.end() :] if match else message

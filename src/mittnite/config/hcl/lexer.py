@@ -23,8 +23,6 @@ else it finds.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from bisect import bisect_right
 
 from .errors import HclSyntaxError, Pos
@@ -100,12 +98,9 @@ _SINGLE = {
     "=": Tok.ASSIGN,
     "+": Tok.ADD,
 }
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_PLAIN_STRING = re.compile(r'"[^"\\$\n]*"')
-# Characters hcl v1's scanner refuses wherever they appear. Invalid UTF-8
-# reaches us as lone surrogates (the file is decoded with surrogateescape).
-_FORBIDDEN = re.compile("[\x00\ue123\udc80-\udcff]")
-_HEREDOC_SPACE = "[\t\n\v\f\r ]*"
+_WHITESPACE = frozenset(" \t\n\r")
+_STRING_SPECIAL = frozenset('"\\$\n')
+_HEREDOC_SPACE = "\t\n\v\f\r "  # Go regexp's [[:space:]]
 
 
 def is_letter(ch: str) -> bool:
@@ -119,7 +114,29 @@ def is_digit(ch: str) -> bool:
     """Go's ``isDigit``: ASCII digits or a Unicode decimal digit."""
     if "0" <= ch <= "9":
         return True
-    return ch >= "\x80" and unicodedata.category(ch) == "Nd"
+    if ch < "\x80":
+        return False
+    import unicodedata
+
+    return unicodedata.category(ch) == "Nd"
+
+
+def _forbidden(src: str) -> int | None:
+    """Where the first character hcl v1's scanner refuses is: NUL, U+E123, or invalid
+    UTF-8 (which reaches us as a lone surrogate: files are decoded with surrogateescape)."""
+    found = [i for i in (src.find("\x00"), src.find("\ue123")) if i >= 0]
+    if not src.isascii():
+        try:
+            src.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            found.append(exc.start)
+    return min(found) if found else None
+
+
+def closes_heredoc(line: str, marker: str) -> bool:
+    """hcl v1's test for a heredoc's last line: ``^[[:space:]]*MARKER\\r*$``."""
+    rest = line.lstrip(_HEREDOC_SPACE)
+    return rest.startswith(marker) and not rest[len(marker) :].strip("\r")
 
 
 def _is_decimal(ch: str) -> bool:
@@ -164,9 +181,9 @@ class Scanner:
         self.i = 0
         self.prev = 0
         self.lines = Lines(src)
-        bad = _FORBIDDEN.search(src)
+        bad = _forbidden(src)
         if bad is not None:
-            raise HclSyntaxError(self.lines.pos(bad.start()), _forbidden_message(bad.group()))
+            raise HclSyntaxError(self.lines.pos(bad), _forbidden_message(src[bad]))
 
     # -- cursor ---------------------------------------------------------------------
     def next(self) -> str:
@@ -192,9 +209,12 @@ class Scanner:
         out: list[Token] = []
         src = self.src
         pos = self.lines.pos
+        n = self.n
         while True:
-            self.i = _WHITESPACE.match(src, self.i).end()  # type: ignore[union-attr]
-            start = self.i
+            i = self.i
+            while i < n and src[i] in _WHITESPACE:
+                i += 1
+            self.i = start = i
             if start >= self.n:
                 out.append(Token(Tok.EOF, "", pos(start)))
                 return out
@@ -216,9 +236,12 @@ class Scanner:
         if _is_decimal(ch):
             return self._number(ch)
         if ch == '"':
-            plain = _PLAIN_STRING.match(self.src, start)
-            if plain is not None:
-                self.i = plain.end()
+            src, n = self.src, self.n
+            j = self.i
+            while j < n and src[j] not in _STRING_SPECIAL:
+                j += 1
+            if j < n and src[j] == '"':  # the common case: no escapes, no ${ }
+                self.i = j + 1
             else:
                 self._string(start)
             return Tok.STRING
@@ -410,7 +433,6 @@ class Scanner:
         if ident in ("", "-"):
             raise self.fail("zero-length heredoc anchor (write <<NAME)", start)
         marker = ident[1:] if ident[0] == "-" else ident
-        closing = re.compile(_HEREDOC_SPACE + re.escape(marker) + "\r*")
         ident_bytes = len(ident.encode("utf-8"))
         src = self.src
         line_start = self.i
@@ -423,7 +445,7 @@ class Scanner:
                     self.n,
                 )
             line = src[line_start:newline]
-            if len(line.encode("utf-8")) >= ident_bytes and closing.fullmatch(line):
+            if len(line.encode("utf-8")) >= ident_bytes and closes_heredoc(line, marker):
                 self.i = newline + 1
                 return
             line_start = newline + 1

@@ -15,8 +15,6 @@ what to switch over.
 
 from __future__ import annotations
 
-import re
-
 INT64_MIN = -(1 << 63)
 INT64_MAX = (1 << 63) - 1
 _UINT64_MAX = (1 << 64) - 1
@@ -108,12 +106,29 @@ def parse_int(text: str) -> int:
 # ``1e3``, ``.5``, ``1.``), hexadecimal integers (``0x1F``) or garbage the
 # scanners swallowed (``1e}``). Go's ParseFloat accepts the decimal forms only:
 # a hexadecimal float needs a ``p`` exponent, which no scanner lets through.
-_DECIMAL_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+def _decimal_float(text: str) -> bool:
+    """``[+-]?(digits[.digits] | .digits)([eE][+-]?digits)?``, ASCII digits only."""
+    body = text[1:] if text[:1] in ("+", "-") else text
+    mantissa, has_exponent, exponent = body.replace("E", "e").partition("e")
+    if has_exponent:
+        exponent_digits = exponent[1:] if exponent[:1] in ("+", "-") else exponent
+        if not _digits(exponent_digits):
+            return False
+    whole, _, fraction = mantissa.partition(".")
+    if not whole and not fraction:
+        return False
+    return _digits(whole, empty=True) and _digits(fraction, empty=True)
+
+
+def _digits(text: str, empty: bool = False) -> bool:
+    if not text:
+        return empty
+    return text.isascii() and text.isdigit()
 
 
 def parse_float(text: str) -> float:
     """``strconv.ParseFloat(text, 64)`` for the texts hcl passes it."""
-    if not _DECIMAL_FLOAT.match(text):
+    if not _decimal_float(text):
         raise NumberError("syntax", text)
     value = float(text)
     if value in (float("inf"), float("-inf")):
