@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import gzip
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,10 @@ from mittnite.config.hcl.errors import STRICTER_THAN_HCL
 from .hclgen import CLASSES
 from .hclvectors import case_files, decode_ours, prune
 
-VECTORS = Path(__file__).parent / "data" / "hcl_vectors.jsonl.gz"
+# MITTNITE_HCL_VECTORS replays another recording (a longer hunt) instead.
+VECTORS = Path(
+    os.environ.get("MITTNITE_HCL_VECTORS") or Path(__file__).parent / "data" / "hcl_vectors.jsonl.gz"
+)
 README = Path(__file__).parents[2] / "README.md"
 
 
