@@ -173,3 +173,26 @@ def test_validate_format_json_and_probe_port(tmp_path: Path) -> None:
     assert result.stderr.startswith(
         'Error: invalid argument "yaml" for "--format" flag: must be text or json'
     )
+
+
+def test_up_starts_the_other_jobs_and_gives_up_a_job_without_command(tmp_path: Path) -> None:
+    """As the original: the job fails to start (exec: no command) until its attempts are used
+    up; the others run; a job that may not fail then ends the run (with status 1 here)."""
+    root = tmp_path / "conf"
+    root.mkdir()
+    (root / "a.hcl").write_text(
+        'job "nocmd" {\n  maxAttempts = 2\n}\n'
+        'job "ok" {\n  command = "/bin/sh"\n  args = ["-c", "echo hello from ok; sleep 30"]\n}\n'
+    )
+    result = run("up", "-c", str(root), "-p", "0")
+    assert result.returncode == 1
+    assert "hello from ok" in result.stdout
+    lines = result.stderr.splitlines()
+    assert 'warning: job \\"nocmd\\" has no command' in lines[2]  # reported at load time
+    failures = [line for line in lines if "level=error" in line and "exec: no command" in line]
+    assert 'error="failed to start job nocmd: exec: no command" job.name=nocmd' in failures[0]
+    assert any(
+        'msg="reached max retries for job nocmd; last error: failed to start job nocmd: '
+        'exec: no command"' in line
+        for line in failures
+    )

@@ -882,6 +882,7 @@ CLASSES = (
     "realistic",  # configurations as people write them (README-like), formatting varied
     "json-structure",  # HCL-JSON shapes: lists of objects, several keys, nested arrays
     "comments",  # comments in every position, including unterminated ones
+    "edges",  # single odd tokens and bytes in every kind of position, both flavours
 )
 
 
@@ -954,6 +955,8 @@ def generate(kind: str, seed: int) -> dict[str, str]:
         return {"a.hcl": json_structure_document(gen)}
     if kind == "comments":
         return {"a.hcl": comments_document(gen)}
+    if kind == "edges":
+        return {"a.hcl": edges_document(gen)}
     raise ValueError(kind)
 
 
@@ -1247,6 +1250,56 @@ def comments_document(gen: Generator) -> str:
     if rng.random() < 0.2:
         out.append(rng.choice(["/* open", "# last line without newline", "/", "/* a */ */"]))
     return "".join(out)
+
+
+_EDGE_SLOTS = [
+    'job "x" {{ command = {v} }}',
+    'job "x" {{ args = [{v}] }}',
+    'job "x" {{ args = [{v}, "b"] }}',
+    'job "x" {{ command = "c" maxAttempts = {v} }}',
+    'job "x" {{ command = "c" watch "/w" {{ signal = {v} }} }}',
+    'file "/t" {{ from = "x" params = {{ a = {v} }} }}',
+    'file "/t" {{ from = "x" params = {{ a = [{v}] }} }}',
+    'job {v} {{ command = "x" }}',
+    '{v} = "x"',
+    "{v}",
+    'job "x" {{ {v} = "c" }}',
+    '{{"job": {{"x": {{"command": {v}}}}}}}',
+    '{{"job": {{"x": {{"args": [{v}]}}}}}}',
+    '{{"job": {{"x": {{"maxAttempts": {v}}}}}}}',
+    '{{"file": {{"/t": {{"from": "x", "params": {{"a": {v}}}}}}}}}',
+    '{{"job": {{{v}: {{"command": "x"}}}}}}',
+    '{{{v}}}',
+]
+_EDGE_VALUES = [
+    "1e}", "1e", ".5e3", "1.e5", "-", "- 1", "+1", "0x", "0X1F", "08", "018", "09.5", "1.2.3",
+    "a-b.c", "x.y", "1a", "0b101", "0o17", "1_000", '"1_000"', '"0x_1F"', '" 5"', '"+5"',
+    "9223372036854775807", "9223372036854775808", "-9223372036854775808", "1e308", "1e309",
+    "-0", "0.0", "00", "007", '"007"', '"0"', '"-0"', "true", "false", "null", "nil", "TRUE",
+    '"true"', "[1,,2]", "[,]", "[]", "{}", "{,}", "[[]]", "[{}]", "[[1],[2]]", '{"a" "b": 1}',
+    '"${"}"}"', '"\\""', "'single'", '"\\u00e9"', '"\\uD800"', '"\\U0001F600"', '"\\x41"',
+    '"\\400"', '"\\377"', '"\\/"', '"\\a\\v"', '"tab\there"', '"\x01"', '"é"', "é", "ü_1",
+    "日本", "Ⅻ", "٣", "x٣", "_", "__", "-x", "x-", "x.", ".x", '""', '"a""b"',
+    "<<EOF\nx\nEOF\n", "<<EOF\r\nx\r\nEOF\r\n", "<<-EOF\n  x\n  EOF\n", "<<EOF\nx\n  EOF  \n",
+    "<<EOF\nx\nEOF", "<<\nx\n\n", "<<-\nx\n", "<<EOF x\nEOF\n", "<<EOF\r\rx\nEOF\r\n",
+    "\ufeff1", "1\u00a0", "\u2028", "\udcff", "\x00", "\ue123", "#c\n1", "/*c*/1", "1//c\n",
+]
+_EDGE_AROUND = ["", "", "", "", "\ufeff", "\u00a0", "\v", "\f", "\r", "\n\n", "\x00", "\udcfe", "  "]
+
+
+def edges_document(gen: Generator) -> str:
+    rng = gen.rng
+    value = rng.choice(_EDGE_VALUES)
+    if rng.random() < 0.2:
+        value = rng.choice(_EDGE_VALUES) + rng.choice(["", " ", ","]) + value
+    text = rng.choice(_EDGE_SLOTS).format(v=value)
+    if rng.random() < 0.3:
+        text = rng.choice(_EDGE_AROUND) + text
+    if rng.random() < 0.3:
+        text += rng.choice(_EDGE_AROUND)
+    if rng.random() < 0.2:
+        text = text.replace(" ", rng.choice(["\n", "\t", "\r\n", ""]))
+    return text
 
 
 def _mix(kind: str, seed: int) -> int:
