@@ -421,11 +421,37 @@ def test_template_and_target_checks(in_tmp: Path, capsys: pytest.CaptureFixture[
     assert status == 1
     assert lines == [
         f'conf/a.hcl:2:1: error: file "{in_tmp}/blocker/x.conf": its directory cannot be '
-        f"created: {in_tmp}/blocker exists and is not a directory (fix the path or the "
-        "permissions)",
+        f"created: {in_tmp}/blocker exists and is not a directory (fix the path)",
         f'fn.tpl:2:1: error: template fn.tpl (used by file "{in_tmp}/out/fn.conf" at '
         'conf/a.hcl:3:1): function "nosuchfunc" not defined (Go reports it as: template: '
         f'{in_tmp}/out/fn.conf:2: function "nosuchfunc" not defined)',
         "conf: 2 errors, 0 warnings",
     ]
     assert not os.path.exists(in_tmp / "out")  # validate creates nothing
+
+
+def test_a_directory_this_user_cannot_write_is_only_a_warning(in_tmp: Path) -> None:
+    """``up`` usually runs as another user (root in the image) than ``validate`` in CI."""
+    import subprocess
+    import sys
+
+    (in_tmp / "conf").mkdir()
+    (in_tmp / "ok.tpl").write_text("x\n")
+    (in_tmp / "readonly").mkdir(mode=0o555)
+    (in_tmp / "conf" / "a.hcl").write_text(
+        f'file "{in_tmp}/readonly/sub/x.conf" {{ from = "ok.tpl" }}\n'
+    )
+    result = subprocess.run(
+        ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+        + [sys.executable, "-m", "mittnite", "validate", "-c", "conf"],
+        cwd=in_tmp,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f'conf/a.hcl:1:1: warning: file "{in_tmp}/readonly/sub/x.conf": its directory cannot '
+        f"be created: {in_tmp}/readonly is not writable for this user (uid {os.getuid()}) "
+        "(up runs as another user, or in the image, perhaps; check the permissions there)"
+    )

@@ -21,6 +21,10 @@ from .load import os_reason
 from .model import BaseJob, FileConfig, Ignition, Source
 from .problems import Problem
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .problems import Severity
+
 _GO_TEMPLATE_POSITION = r"^template: (?P<name>.*?):(?P<line>\d+)(?::(?P<col>\d+))?: "
 
 
@@ -39,13 +43,16 @@ def _file(file: FileConfig) -> Iterator[Problem]:
         yield from _template(file)
     if not file.effective_overwrite and os.path.lexists(file.target):
         return
-    reason = _directory_problem(os.path.dirname(file.target))
-    if reason is not None:
+    found = _directory_problem(os.path.dirname(file.target))
+    if found is not None:
+        severity, reason = found
         yield Problem(
-            "error",
+            severity,
             f'file "{file.target}": its directory cannot be created: {reason}',
             file.source,
-            hint="fix the path or the permissions",
+            hint="fix the path"
+            if severity == "error"
+            else "up runs as another user, or in the image, perhaps; check the permissions there",
         )
 
 
@@ -112,33 +119,34 @@ def _job(job: BaseJob) -> Iterator[Problem]:
     for field, path in (("stdout", job.stdout), ("stderr", job.stderr)):
         if not path:
             continue
-        reason = _directory_problem(os.path.dirname(path))
-        if reason is not None:
+        found = _directory_problem(os.path.dirname(path))
+        if found is not None:
             yield Problem(
                 "warning",
-                f"{label}: {field} {path}: its directory cannot be created here: {reason}",
+                f"{label}: {field} {path}: its directory cannot be created here: {found[1]}",
                 job.where(field),
                 hint="the job fails to start unless the file can be opened",
             )
 
 
-def _directory_problem(directory: str) -> str | None:
-    """Why ``directory`` could not be created (``mkdir -p``) by this user, or ``None``."""
+def _directory_problem(directory: str) -> tuple[Severity, str] | None:
+    """``(severity, reason)`` when ``directory`` could not be created (``mkdir -p``).
+
+    A file in the way is an error; missing permissions only a warning, since
+    ``up`` usually runs as another user (root, in the image).
+    """
     path = os.path.abspath(directory or ".")
     missing = False
     while True:
-        try:
-            if os.path.isdir(path):
-                break
-            if os.path.lexists(path):
-                return f"{path} exists and is not a directory"
-        except OSError as exc:
-            return f"{path}: {os_reason(exc)}"
+        if os.path.isdir(path):
+            break
+        if os.path.lexists(path):
+            return "error", f"{path} exists and is not a directory"
         missing = True
         parent = os.path.dirname(path)
         if parent == path:
             return None
         path = parent
     if missing and not os.access(path, os.W_OK | os.X_OK):
-        return f"{path} is not writable"
+        return "warning", f"{path} is not writable for this user (uid {os.getuid()})"
     return None
