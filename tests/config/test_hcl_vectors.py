@@ -60,6 +60,8 @@ def test_recorded_vectors_decode_as_in_hcl_v1() -> None:
         if ours != prune(entry["config"]):
             mismatches.append(f"{label}: decoded values differ from hcl v1's")
     assert not mismatches, "\n".join(mismatches[:20])
+    if os.environ.get("MITTNITE_HCL_VECTORS"):
+        return  # another recording (a hunt) may cover only some classes
     assert {kind for kind, _ in counts} == set(CLASSES)
     assert sum(counts.values()) >= 10_000
     for kind in CLASSES:

@@ -132,6 +132,13 @@ def _simple_fold(ch: str) -> str:
     return folded if len(folded) == 1 else ch.lower()
 
 
+def fold_key(name: str) -> str:
+    """``name`` in a form where ``fold_key(a) == fold_key(b)`` exactly when ``fold_equal(a, b)``."""
+    if name.isascii():
+        return name.lower()
+    return "".join(_simple_fold(ch) for ch in name)
+
+
 def fold_equal(a: str, b: str) -> bool:
     """Go's ``strings.EqualFold``: equal under simple Unicode case folding, rune by rune."""
     if a == b:

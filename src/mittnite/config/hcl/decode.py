@@ -34,6 +34,7 @@ from .ast import (
     ObjectList,
     ObjectNode,
     describe_node,
+    fold_key,
 )
 from .errors import HclDecodeError, HclError, Pos
 from .lexer import Tok
@@ -353,9 +354,12 @@ class Decoder:
         result: StructValue = current if isinstance(current, StructValue) else zero_value(spec)
         if result.pos is None:
             result.pos = item.pos if item is not None else node.pos
+        # hcl v1 filters the body once per field; grouping the items by their folded
+        # first key once gives the same matches, in the same order, much faster.
+        groups: dict[str, list[ObjectItem]] = {}
         for entry in node.items:
-            if entry.keys:
-                self._readable(entry.keys[0])
+            if entry.keys and self._readable(entry.keys[0]):
+                groups.setdefault(fold_key(entry.keys[0].name), []).append(entry)
         key_field = next((f for f in spec.fields if f.is_key), None)
         if key_field is not None:
             label = self._label(where, item, node)
@@ -367,7 +371,9 @@ class Decoder:
                 where = f'{where} "{label.name}"'
         for f in spec.fields:
             if not f.is_key:
-                self._struct_field(where, node, f, result)
+                matching = groups.get(f.folded)
+                if matching:
+                    self._struct_field(where, node, matching, f, result)
         self._warn_unknown(where, node, spec)
         return result
 
@@ -392,10 +398,17 @@ class Decoder:
             return False
         return True
 
-    def _struct_field(self, where: str, body: ObjectList, f: Field, result: StructValue) -> None:
-        matches = body.filter(f.hcl_name)
-        if not matches.items:
-            return
+    def _struct_field(
+        self,
+        where: str,
+        body: ObjectList,
+        items: list[ObjectItem],
+        f: Field,
+        result: StructValue,
+    ) -> None:
+        matches = ObjectList(
+            [ObjectItem(i.keys[1:], i.value, i.assign, i.pos) for i in items], body.pos
+        )
         label = f"{where}: {f.hcl_name}" if where else f.hcl_name
         labelled = matches.children()
         errors_before = len(self.errors)

@@ -79,7 +79,7 @@ class Field:
     original does not have (it ignores the key, we read it); ``hint`` replaces
     the generic advice in type errors."""
 
-    __slots__ = ("extension", "go_name", "hcl_name", "hint", "is_key", "type")
+    __slots__ = ("extension", "folded", "go_name", "hcl_name", "hint", "is_key", "type")
 
     def __init__(
         self,
@@ -96,6 +96,7 @@ class Field:
         self.is_key = is_key
         self.extension = extension
         self.hint = hint  # how to write a value for it, for type errors
+        self.folded = hcl_name.lower()  # field names are ASCII
 
 
 class StructType:
