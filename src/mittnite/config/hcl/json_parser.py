@@ -55,6 +55,10 @@ class _ScanError(HclSyntaxError):
     """A lexical error: hcl v1 rejects the file whatever the parser made of it."""
 
 
+class _TrailingComma(HclSyntaxError):
+    """``,`` right before ``}``: invalid JSON that hcl v1 (harmlessly) accepts."""
+
+
 class _EndOfFile(Exception):
     """hcl v1's ``errEofToken``: the input ended (quietly closing everything open)."""
 
@@ -301,7 +305,10 @@ class _Parser:
         if error is not None:
             if self.last[0] != "}":
                 raise error
-            self.warn(error.pos, f"{error.message}; hcl v1 ignores this entry and the '}}' after it")
+            if not isinstance(error, _TrailingComma):  # nothing is lost by a trailing comma
+                self.warn(
+                    error.pos, f"{error.message}; hcl v1 ignores this entry and the '}}' after it"
+                )
         self.depth -= 1
         return ObjectNode(ObjectList(items, self.pos(opened[2])), self.pos(opened[2]))
 
@@ -344,6 +351,8 @@ class _Parser:
                 if not keys:
                     raise HclSyntaxError(self.pos(offset), "expected a quoted key before ':'")
                 break
+            elif kind == "}" and not keys:
+                raise _TrailingComma(self.pos(offset), "expected a quoted key, found '}'")
             else:
                 raise HclSyntaxError(
                     self.pos(offset),
