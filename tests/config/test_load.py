@@ -290,3 +290,28 @@ def test_unreadable_files_and_directories_are_named(tmp_path: Path) -> None:
     result = validate_process(str(root), without_root_file_access=True)
     assert_clean_failure(result, f"error: open {root}/locked: permission denied")
     assert f"error: open {root}/secret.hcl: permission denied" in result.stderr
+
+
+def test_json_flavour_tolerances_load_as_in_hcl_v1_with_warnings(config_dir: MakeDir) -> None:
+    root = config_dir(
+        {
+            "a.hcl": '{"job": {"x": {"command": "/bin/true", "args": ["a", true, "b"],}}}'
+            ' trailing',
+            "b.hcl": '{"job": {"y": {"command": "/bin/true" "canFail": true}}, "boot": {}}',
+        }
+    )
+    ignition, problems = load(root)
+    assert [(j.name, j.args, j.can_fail) for j in ignition.jobs] == [
+        ("x", ("a", "b"), False),
+        ("y", None, False),  # the missing ',' ends the job's object: canFail is never read
+    ]
+    assert [f"{os.path.basename(p.source.file)}:{p.source.column}: {p.message}"
+            for p in problems if p.source] == [
+        "a.hcl:54: the boolean true in this list is dropped (hcl v1 ignores booleans in JSON "
+        "lists); quote it if you mean the string",
+        "a.hcl:69: content after the end of the configuration object is ignored",
+        "b.hcl:39: expected ',' or '}' after this entry, found a string \"canFail\": hcl v1 "
+        "ends the object here (taking this token as its end) and the enclosing ones at the "
+        "next tokens; the rest of the file is not read as intended",
+        "b.hcl:54: content after the end of the configuration object is ignored",
+    ]

@@ -442,8 +442,10 @@ def test_a_directory_this_user_cannot_write_is_only_a_warning(in_tmp: Path) -> N
         f'file "{in_tmp}/readonly/sub/x.conf" {{ from = "ok.tpl" }}\n'
     )
     result = subprocess.run(
-        ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
-        + [sys.executable, "-m", "mittnite", "validate", "-c", "conf"],
+        [
+            *("setpriv", "--bounding-set=-dac_override,-dac_read_search"),
+            *(sys.executable, "-m", "mittnite", "validate", "-c", "conf"),
+        ],
         cwd=in_tmp,
         capture_output=True,
         text=True,

@@ -249,6 +249,7 @@ class _Parser:
         self.last: tuple[str, str, int] = ("eof", "", 0)
         self.depth = 0
         self.truncated = False
+        self.derailed = False
 
     def pos(self, offset: int) -> Pos:
         return self.scanner.lines.pos(offset)
@@ -330,11 +331,16 @@ class _Parser:
                 continue
             if token[0] == "eof":
                 self.truncated = True
-            elif token[0] != "}":
+            elif token[0] != "}" and not self.derailed:
+                # The enclosing objects then end at the next tokens, whatever they are:
+                # one warning says it all.
+                self.derailed = True
                 self.warn(
                     self.pos(token[2]),
                     f"expected ',' or '}}' after this entry, found {self.describe(token)}: "
-                    "hcl v1 ends the object here and takes this token as its end",
+                    "hcl v1 ends the object here (taking this token as its end) and the "
+                    "enclosing ones at the next tokens; the rest of the file is not read as "
+                    "intended",
                 )
             break
         return items, None
