@@ -79,16 +79,44 @@ _BASE_PLACES = {
     "name": "Name",
     "command": "Command",
     "args": "Args",
+    "env": "Env",
+    "can_fail": "CanFail",
+    "controllable": "Controllable",
     "working_directory": "WorkingDirectory",
     "stdout": "Stdout",
     "stderr": "Stderr",
+    "enable_timestamps": "EnableTimestamps",
+    "timestamp_format": "TimestampFormat",
+    "custom_timestamp_format": "CustomTimestampFormat",
     "stop_signal": "StopSignal",
     "stop_timeout": "StopTimeout",
-    "timeout": "Timeout",
+    # jobs
+    "watches": "Watches",
+    "max_attempts_deprecated": "MaxAttempts_",
     "max_attempts": "MaxAttempts",
+    "one_time": "OneTime",
+    "laziness": "Laziness",
+    "listeners": "Listeners",
+    # boot jobs
+    "timeout": "Timeout",
 }
-_FILE_PLACES = {"target": "Target", "template": "Template", "parameters": "Parameters"}
-_PROBE_PLACES = {"name": "Name", "filesystem": "Filesystem"}
+_FILE_PLACES = {
+    "target": "Target",
+    "template": "Template",
+    "parameters": "Parameters",
+    "overwrite": "Overwrite",
+}
+_PROBE_PLACES = {
+    "name": "Name",
+    "wait": "Wait",
+    "filesystem": "Filesystem",
+    "mysql": "MySQL",
+    "redis": "Redis",
+    "mongodb": "MongoDB",
+    "amqp": "Amqp",
+    "http": "HTTP",
+    "smtp": "SMTP",
+}
 
 
 class Builder:

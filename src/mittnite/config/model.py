@@ -11,8 +11,9 @@ when the default applies), listeners keep their address strings, and jobs
 keep the raw fields the control API's status document shows (it mirrors the
 original's Go struct, which held strings).
 
-Every record knows where it was written (``source``) and where each of its
-values was (``places``), so checks after loading can point at the value.
+Every record knows where it was written (``source``); directives also know
+where each of their values was (``places``, read with ``where(field)``), so
+checks after loading can point at the value.
 
 Secrets (passwords) are excluded from ``repr`` so that no log line or error
 message can leak them by formatting a model object.
