@@ -457,3 +457,23 @@ def test_a_directory_this_user_cannot_write_is_only_a_warning(in_tmp: Path) -> N
         f"be created: {in_tmp}/readonly is not writable for this user (uid {os.getuid()}) "
         "(up runs as another user, or in the image, perhaps; check the permissions there)"
     )
+
+
+def test_commands_are_looked_up_in_path_as_warnings(config_dir: MakeDir) -> None:
+    from mittnite.config.preflight import preflight
+
+    root = config_dir(
+        {
+            "a.hcl": 'job "j" {\n command = "sh"\n watch "/x" {\n'
+            ' preCommand { command = "no-such-reload-tool" }\n postCommand { command = "true" }\n'
+            ' }\n}\nboot "b" {\n command = "./relative-tool"\n}\n'
+        }
+    )
+    ignition, _ = load(root)
+    found = [(p.severity, p.source.line if p.source else 0, p.message) for p in preflight(ignition)]
+    assert found == [
+        ("warning", 9, 'boot job "b": exec: "./relative-tool": no such file or directory on this '
+         "machine"),
+        ("warning", 3, 'job "j": watch "/x": preCommand: exec: "no-such-reload-tool": executable '
+         "file not found in $PATH on this machine"),
+    ]

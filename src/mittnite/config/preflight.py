@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterator
 
 from .load import os_reason
-from .model import BaseJob, FileConfig, Ignition, Source
+from .model import BaseJob, BootJobConfig, FileConfig, Ignition, JobConfig, Source
 from .problems import Problem
 
 TYPE_CHECKING = False
@@ -93,22 +93,35 @@ def _template(file: FileConfig) -> Iterator[Problem]:
         )
 
 
-def _job(job: BaseJob) -> Iterator[Problem]:
-    what = "boot job" if type(job).__name__ == "BootJobConfig" else "job"
-    label = f'{what} "{job.name}"'
-    if job.command:
-        from ..runtime.goerrors import SpawnError
-        from ..runtime.lookpath import look_path
+def _command(label: str, command: str, where: Source) -> Iterator[Problem]:
+    """A warning when ``command`` would not be found (Go's lookup, this machine's $PATH)."""
+    if not command:
+        return
+    from ..runtime.goerrors import SpawnError
+    from ..runtime.lookpath import look_path
 
-        try:
-            look_path(job.command)
-        except SpawnError as exc:
-            yield Problem(
-                "warning",
-                f"{label}: {exc} on this machine",
-                job.where("command"),
-                hint="the image may differ from this machine; make sure it is installed there",
-            )
+    try:
+        look_path(command)
+    except SpawnError as exc:
+        yield Problem(
+            "warning",
+            f"{label}: {exc} on this machine",
+            where,
+            hint="the image may differ from this machine; make sure it is installed there",
+        )
+
+
+def _job(job: BaseJob) -> Iterator[Problem]:
+    what = "boot job" if isinstance(job, BootJobConfig) else "job"
+    label = f'{what} "{job.name}"'
+    yield from _command(label, job.command, job.where("command"))
+    if isinstance(job, JobConfig):
+        for watch in job.watches or ():
+            commands = (("preCommand", watch.pre_command), ("postCommand", watch.post_command))
+            for name, command in commands:
+                if command is not None:
+                    where = f'{label}: watch "{watch.filename}": {name}'
+                    yield from _command(where, command.command, watch.source)
     if job.working_directory and not os.path.isdir(job.working_directory):
         yield Problem(
             "warning",
