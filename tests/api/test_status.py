@@ -9,6 +9,7 @@ import pytest
 
 from mittnite.api.status import encode_job_names, encode_status, status_document
 from mittnite.config.model import (
+    Duration,
     JobConfig,
     Laziness,
     Listener,
@@ -80,7 +81,7 @@ def test_nested_go_field_names_for_watch_commands_lazy_and_listen() -> None:
                 post_command=WatchCommand("post", env=("K=V",)),
             ),
         ),
-        laziness=Laziness(spin_up_timeout="", cool_down_timeout="1m"),
+        laziness=Laziness(cool_down_timeout=Duration.parse("1m")),
         listeners=(Listener("0.0.0.0:80", forward="127.0.0.1:8080"),),
     )
     text = encode_status(

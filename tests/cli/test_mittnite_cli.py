@@ -95,15 +95,18 @@ def test_validate_json_prints_effective_config_without_secrets(good_dir: str) ->
 def test_validate_fails_listing_every_error(tmp_path: Path) -> None:
     root = tmp_path / "conf"
     root.mkdir()
-    (root / "a.hcl").write_text('job "a" {\n  canFail = "no"\n}\n')
+    (root / "a.hcl").write_text('job "a" {\n  command = "/bin/true"\n  canFail = "no"\n}\n')
     (root / "b.hcl").write_text('file "/x" {\n  overwrite = false\n}\n')
     result = run("validate", "-c", str(root))
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == (
-        f'{root}/a.hcl:2:13: error: job "a": canFail: expected true or false, found the string "no"'
-    )
-    assert lines[-1] == f"{root}: 1 error, 0 warnings"
+    assert lines == [
+        f'{root}/a.hcl:3:13: error: job "a": canFail: expected true or false, found the string '
+        '"no" (write false without quotes)',
+        f"{root}/b.hcl:1:1: error: configuration file /x has no specified source ('from') "
+        '(add from = "path/to/template")',
+        f"{root}: 2 errors, 0 warnings",
+    ]
 
 
 def test_validate_semantic_errors(tmp_path: Path) -> None:
@@ -115,7 +118,71 @@ def test_validate_semantic_errors(tmp_path: Path) -> None:
     assert f"{root}/b.hcl:1:1: error: configuration file /x has no specified source ('from')" in (
         result.stderr
     )
-    assert f'{root}/b.hcl:4:1: error: job "j" has no command' in result.stderr
+    assert f'{root}/b.hcl:4:1: warning: job "j" has no command' in result.stderr
+
+
+@pytest.mark.parametrize("command", ["up", "validate", "renderfiles"])
+def test_a_bogus_log_format_is_an_error(command: str, good_dir: str) -> None:
+    result = run(command, "--log-format", "bogus", "-c", good_dir)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        'Error: invalid argument "bogus" for "--log-format" flag: '
+        "must be one of auto, text, json, tty\nUsage:\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("soon", 'time: invalid duration "soon"'), ("-1s", "must not be negative")],
+)
+def test_up_checks_its_stop_timeout(value: str, reason: str, good_dir: str) -> None:
+    result = run("up", "--stop-timeout", value, "-c", good_dir)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f'Error: invalid argument "{value}" for "--stop-timeout" flag: {reason}\n'
+    )
+
+
+def test_validate_format_json_and_probe_port(tmp_path: Path) -> None:
+    root = tmp_path / "conf"
+    root.mkdir()
+    (root / "a.hcl").write_text(
+        'job "a" {\n  command = "/bin/true"\n  listen ":8000" { forward = ":8001" }\n}\n'
+    )
+    assert run("validate", "-c", str(root)).returncode == 0
+    result = run("validate", "-c", str(root), "-p", "8000", "--format", "json")
+    assert result.returncode == 1
+    assert [(p["line"], p["column"], p["severity"]) for p in json.loads(result.stdout)] == [
+        (3, 10, "error")
+    ]
+    result = run("validate", "-c", str(root), "--format", "yaml")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        'Error: invalid argument "yaml" for "--format" flag: must be text or json'
+    )
+
+
+def test_up_starts_the_other_jobs_and_gives_up_a_job_without_command(tmp_path: Path) -> None:
+    """As the original: the job fails to start (exec: no command) until its attempts are used
+    up; the others run; a job that may not fail then ends the run (with status 1 here)."""
+    root = tmp_path / "conf"
+    root.mkdir()
+    (root / "a.hcl").write_text(
+        'job "nocmd" {\n  maxAttempts = 2\n}\n'
+        'job "ok" {\n  command = "/bin/sh"\n  args = ["-c", "echo hello from ok; sleep 30"]\n}\n'
+    )
+    result = run("up", "-c", str(root), "-p", "0")
+    assert result.returncode == 1
+    assert "hello from ok" in result.stdout
+    lines = result.stderr.splitlines()
+    assert 'warning: job \\"nocmd\\" has no command' in lines[2]  # reported at load time
+    failures = [line for line in lines if "level=error" in line and "exec: no command" in line]
+    assert 'error="failed to start job nocmd: exec: no command" job.name=nocmd' in failures[0]
+    assert any(
+        'msg="reached max retries for job nocmd; last error: failed to start job nocmd: '
+        'exec: no command"' in line
+        for line in failures
+    )
 
 
 def test_flag_help_lists_every_log_format_and_each_default_once() -> None:

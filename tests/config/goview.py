@@ -1,170 +1,63 @@
-"""Map the configuration model back to the original's Go field names.
+"""Our decoding of a configuration in the original's Go terms, for comparison with hclref.
 
-The conformance vectors describe what the original decodes in Go terms; this
-view lets the tests compare our model with them field by field.
+The reference decoder prints the structs hcl v1 fills; our decoder produces
+the same shapes (Go field names) before the typed model is built, so the two
+can be compared field by field. Our own keys (``stopSignal``, ``stopTimeout``)
+are not part of the original's structs and are left out.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from mittnite.config.model import (
-    BaseJob,
-    BootJobConfig,
-    Credentials,
-    FileConfig,
-    Host,
-    Ignition,
-    JobConfig,
-    ProbeConfig,
-    WatchCommand,
-)
+from mittnite.config.hcl import MapList, StructValue
+from mittnite.config.load import decode_sources, find_config_files, read_sources
+from mittnite.config.problems import Problem
+
+EXTENSION_FIELDS = frozenset({"StopSignal", "StopTimeout"})
+DIRECTIVES = ("Probes", "Files", "Jobs", "BootJobs")
 
 
-def _list(value: tuple[str, ...] | None) -> list[str] | None:
-    return None if value is None else list(value)
+def plain(value: Any) -> Any:
+    """Decoded values as JSON-like data (structs to dicts, our fields dropped)."""
+    if isinstance(value, StructValue):
+        return {k: plain(v) for k, v in value.items() if k not in EXTENSION_FIELDS}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, MapList | list):
+        return [plain(v) for v in value]
+    return value
 
 
-def _base(job: BaseJob) -> dict[str, Any]:
-    return {
-        "Name": job.name,
-        "Command": job.command,
-        "Args": _list(job.args),
-        "Env": _list(job.env),
-        "CanFail": job.can_fail,
-        "Controllable": job.controllable,
-        "WorkingDirectory": job.working_directory,
-        "Stdout": job.stdout,
-        "Stderr": job.stderr,
-        "EnableTimestamps": job.enable_timestamps,
-        "TimestampFormat": job.timestamp_format,
-        "CustomTimestampFormat": job.custom_timestamp_format,
-    }
-
-
-def _command(cmd: WatchCommand | None) -> dict[str, Any] | None:
-    if cmd is None:
-        return None
-    return {"Command": cmd.command, "Args": _list(cmd.args), "Env": _list(cmd.env)}
-
-
-def job(j: JobConfig) -> dict[str, Any]:
-    out = _base(j)
-    out.update(
-        {
-            "Watches": None
-            if j.watches is None
-            else [
-                {
-                    "Filename": w.filename,
-                    "Signal": w.signal,
-                    "Restart": w.restart,
-                    "PreCommand": _command(w.pre_command),
-                    "PostCommand": _command(w.post_command),
-                }
-                for w in j.watches
-            ],
-            "MaxAttempts_": j.max_attempts_deprecated,
-            "MaxAttempts": j.max_attempts,
-            "OneTime": j.one_time,
-            "Laziness": None
-            if j.laziness is None
-            else {
-                "SpinUpTimeout": j.laziness.spin_up_timeout,
-                "CoolDownTimeout": j.laziness.cool_down_timeout,
-            },
-            "Listeners": None
-            if j.listeners is None
-            else [
-                {
-                    "Address": item.address,
-                    "ListenProtocol": item.listen_protocol,
-                    "Forward": item.forward,
-                    "ForwardProtocol": item.forward_protocol,
-                    "Protocol": item.protocol,
-                }
-                for item in j.listeners
-            ],
-        }
-    )
+def merged(decoded: list[tuple[str, StructValue]]) -> dict[str, Any]:
+    """All files' directives accumulated in load order, as hcl v1 fills one struct."""
+    out: dict[str, Any] = {}
+    for name in DIRECTIVES:
+        items = [plain(item) for _, value in decoded for item in value[name] or ()]
+        out[name] = items or None
     return out
 
 
-def boot(b: BootJobConfig) -> dict[str, Any]:
-    out = _base(b)
-    out["Timeout"] = b.timeout
-    return out
+def walk_order(names: list[str]) -> list[str]:
+    """Relative paths in the order Go's filepath.Walk visits them."""
+    return sorted(names, key=lambda name: [os.fsencode(part) for part in name.split("/")])
 
 
-def file(f: FileConfig) -> dict[str, Any]:
-    return {
-        "Target": f.target,
-        "Template": f.template,
-        "Parameters": None if f.parameters is None else dict(f.parameters),
-        "Overwrite": f.overwrite,
-    }
+def decode_files(files: dict[str, bytes], root: str = "/mittnite.d") -> tuple[Any, list[Problem]]:
+    """Decode file contents in memory: ``(Go view, problems)``; the view is ``None`` on errors."""
+    problems: list[Problem] = []
+    sources = [(f"{root}/{name}", files[name]) for name in walk_order(list(files))]
+    decoded = decode_sources(sources, problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return merged(decoded), problems
 
 
-def _host(h: Host) -> dict[str, str]:
-    return {"Hostname": h.hostname, "Port": h.port}
-
-
-def _cred(c: Credentials) -> dict[str, str]:
-    return {"User": c.user, "Password": c.password}
-
-
-def probe(p: ProbeConfig) -> dict[str, Any]:
-    return {
-        "Name": p.name,
-        "Wait": p.wait,
-        "Filesystem": p.filesystem,
-        "MySQL": None
-        if p.mysql is None
-        else {
-            "Credentials": _cred(p.mysql.credentials),
-            "Host": _host(p.mysql.host),
-            "AllowNativePassword": p.mysql.allow_native_password,
-            "Database": p.mysql.database,
-        },
-        "Redis": None
-        if p.redis is None
-        else {"Host": _host(p.redis.host), "Password": p.redis.password},
-        "MongoDB": None
-        if p.mongodb is None
-        else {
-            "Credentials": _cred(p.mongodb.credentials),
-            "Host": _host(p.mongodb.host),
-            "Database": p.mongodb.database,
-            "ReplicaSetName": p.mongodb.replica_set_name,
-            "AuthenticationDatabase": p.mongodb.authentication_database,
-            "AuthenticationMechanism": p.mongodb.authentication_mechanism,
-            "GssapiServiceName": p.mongodb.gssapi_service_name,
-            "URL": p.mongodb.url,
-        },
-        "Amqp": None
-        if p.amqp is None
-        else {
-            "Credentials": _cred(p.amqp.credentials),
-            "Host": _host(p.amqp.host),
-            "VirtualHost": p.amqp.virtual_host,
-        },
-        "HTTP": None
-        if p.http is None
-        else {
-            "Scheme": p.http.scheme,
-            "Host": _host(p.http.host),
-            "Path": p.http.path,
-            "Timeout": p.http.timeout,
-        },
-        "SMTP": None if p.smtp is None else {"Host": _host(p.smtp.host)},
-    }
-
-
-def ignition(ig: Ignition) -> dict[str, Any]:
-    """The whole configuration as hclref prints it (empty directive lists are null)."""
-    return {
-        "Probes": [probe(p) for p in ig.probes] or None,
-        "Files": [file(f) for f in ig.files] or None,
-        "Jobs": [job(j) for j in ig.jobs] or None,
-        "BootJobs": [boot(b) for b in ig.boot_jobs] or None,
-    }
+def decode_directory_view(root: str) -> tuple[Any, list[Problem]]:
+    """Decode a directory on disk: ``(Go view, problems)``; the view is ``None`` on errors."""
+    paths, problems = find_config_files(root)
+    decoded = decode_sources(read_sources(paths, problems), problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return merged(decoded), problems

@@ -15,10 +15,8 @@ from typing import Any
 
 import pytest
 
-from mittnite.config.load import decode_directory
-
-from . import goview
 from .conftest import MakeDir
+from .goview import decode_directory_view
 
 CASES = json.loads((Path(__file__).parent.parent / "conformance" / "hcl-configs.json").read_text())
 
@@ -30,11 +28,11 @@ OUR_LINE_DIFFERS = {"err-bad-assignment": 3, "err-second-file-broken": 3}
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_case(case: dict[str, Any], config_dir: MakeDir) -> None:
     root = config_dir(case["files"])
-    ignition, problems = decode_directory(root)
+    view, problems = decode_directory_view(root)
     errors = [p for p in problems if p.severity == "error"]
     if case["error"] is None:
         assert errors == []
-        assert goview.ignition(ignition) == case["config"]
+        assert view == case["config"]
         return
     assert errors, f"the original rejects this: {case['error']}"
     expected = case["error"].replace("<TMP>", os.path.dirname(root))

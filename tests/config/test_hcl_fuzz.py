@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mittnite.config.hcl import Decoder, HclError, parse_any, zero_value
+from mittnite.config.hcl import Decoder, HclError, parse_any
 from mittnite.config.schema import IGNITION
 
 WORDS = [
@@ -45,7 +45,10 @@ TOKENS = st.lists(HCL_ALPHABET, max_size=60).map("".join)
 def _read(text: str) -> None:
     try:
         tree = parse_any(text)
-        Decoder().decode("", tree, IGNITION, zero_value(IGNITION))
+        decoder = Decoder()
+        decoder.decode_document(tree, IGNITION)
+        for error in decoder.errors:
+            assert error.pos.line >= 1 and error.pos.column >= 1
     except HclError as exc:
         assert exc.pos.line >= 1 and exc.pos.column >= 1
         assert str(exc)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mittnite.config.addresses import parse_address
-from mittnite.config.model import JobConfig, Laziness, Listener
+from mittnite.config.model import Duration, JobConfig, Laziness, Listener
 from mittnite.core.clock import SystemClock
 from mittnite.runtime.listen import ListenError
 from mittnite.runtime.reaper import Reaper
@@ -352,8 +352,11 @@ def test_from_config_reads_durations_and_addresses() -> None:
             config = JobConfig(
                 name="api",
                 command="x",
-                laziness=Laziness(spin_up_timeout="1m30s", cool_down_timeout="250ms"),
-                listeners=(Listener(address="127.0.0.1:0", forward="127.0.0.1:9", protocol="tcp"),),
+                laziness=Laziness(
+                    spin_up_timeout=Duration.parse("1m30s"),
+                    cool_down_timeout=Duration.parse("250ms"),
+                ),
+                listeners=(Listener.parse("127.0.0.1:0", "127.0.0.1:9", protocol="tcp"),),
             )
             job = LazyJob.from_config(
                 config,

@@ -23,7 +23,7 @@ def amqp_probe(
     return ProbeConfig(
         "broker",
         wait=True,
-        amqp=AmqpProbe(Credentials(user, password), Host("127.0.0.1", str(port)), vhost),
+        amqp=AmqpProbe(Credentials(user, password), Host("127.0.0.1", port), vhost),
     )
 
 

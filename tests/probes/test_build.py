@@ -10,6 +10,7 @@ import pytest
 from mittnite.config.model import (
     AmqpProbe,
     Credentials,
+    EnvRef,
     Host,
     HttpProbe,
     MongoDBProbe,
@@ -93,7 +94,7 @@ def test_env_prefix_is_resolved_in_every_listed_field(logs: LogCapture) -> None:
         "URL": "mongodb://u:pa%3Ass@m1:1,m2:2/x?replicaSet=rs",
     }
     creds = Credentials("ENV:USER", "ENV:PASS")
-    host = Host("ENV:HOST", "ENV:PORT")
+    host = Host("ENV:HOST", EnvRef("PORT"))
     probes = build_probes(
         [
             ProbeConfig("redis", redis=RedisProbe(host, "ENV:PASS")),
@@ -101,7 +102,7 @@ def test_env_prefix_is_resolved_in_every_listed_field(logs: LogCapture) -> None:
             ProbeConfig("amqp", amqp=AmqpProbe(creds, host, "ENV:VHOST")),
             ProbeConfig("smtp", smtp=SmtpProbe(host)),
             ProbeConfig("mongo", mongodb=MongoDBProbe(url="ENV:URL")),
-            ProbeConfig("http", http=HttpProbe("ENV:SCHEME", host, "ENV:PATH_", "ENV:TIMEOUT")),
+            ProbeConfig("http", http=HttpProbe("ENV:SCHEME", host, "ENV:PATH_", EnvRef("TIMEOUT"))),
             ProbeConfig("fs", filesystem="ENV:HOST"),
             ProbeConfig("unset", redis=RedisProbe(Host("ENV:NOT_SET_ANYWHERE"))),
         ],
@@ -177,16 +178,21 @@ def test_passwords_are_registered_as_secrets(logs: LogCapture) -> None:
     assert line.count("******") == 7
 
 
-def test_bad_ports_and_timeouts_fail_every_attempt_with_a_reason(logs: LogCapture) -> None:
+def test_bad_ports_and_timeouts_from_env_fail_every_attempt_with_a_reason(
+    logs: LogCapture,
+) -> None:
+    # Literal values are checked when the configuration is loaded; ENV: values
+    # can only be checked when the probe is built.
+    env = {"P1": "redis", "P2": "70000", "T1": "5", "T2": "fast", "P3": "x1"}
     probes = build_probes(
         [
-            ProbeConfig("r", redis=RedisProbe(Host("h", "redis"))),
-            ProbeConfig("m", mysql=MySQLProbe(host=Host("h", "70000"))),
-            ProbeConfig("t", http=HttpProbe(timeout="5")),
-            ProbeConfig("u", http=HttpProbe(timeout="fast")),
-            ProbeConfig("p", http=HttpProbe(host=Host("h", "x1"))),
+            ProbeConfig("r", redis=RedisProbe(Host("h", EnvRef("P1")))),
+            ProbeConfig("m", mysql=MySQLProbe(host=Host("h", EnvRef("P2")))),
+            ProbeConfig("t", http=HttpProbe(timeout=EnvRef("T1"))),
+            ProbeConfig("u", http=HttpProbe(timeout=EnvRef("T2"))),
+            ProbeConfig("p", http=HttpProbe(host=Host("h", EnvRef("P3")))),
         ],
-        environ={},
+        environ=env,
         logger=logs.logger,
     )
     assert all(isinstance(p.checker, BrokenChecker) for p in probes.values())

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mittnite.config.model import Host, HttpProbe, ProbeConfig
+from mittnite.config.model import Duration, Host, HttpProbe, ProbeConfig
 
 from .conftest import LogCapture, free_port, make_probe, ready_after, run
 from .fake_servers import HttpTarget
@@ -24,7 +24,9 @@ def web() -> Iterator[HttpTarget]:
 
 def http_probe(port: int, path: str, timeout: str = "") -> ProbeConfig:
     return ProbeConfig(
-        "web", wait=True, http=HttpProbe("", Host("127.0.0.1", str(port)), path, timeout)
+        "web",
+        wait=True,
+        http=HttpProbe("", Host("127.0.0.1", port), path, Duration.parse(timeout) if timeout else None),
     )
 
 
@@ -94,14 +96,14 @@ def test_connection_refused(logs: LogCapture) -> None:
 
 
 def test_unsupported_scheme(logs: LogCapture) -> None:
-    config = ProbeConfig("web", http=HttpProbe("ftp", Host("127.0.0.1", "21")))
+    config = ProbeConfig("web", http=HttpProbe("ftp", Host("127.0.0.1", 21)))
     assert run(make_probe(config, logs).result()) == (
         "http: GET ftp://127.0.0.1:21: unsupported protocol scheme 'ftp'"
     )
 
 
 def test_https_to_a_plain_server_fails_clearly(web: HttpTarget, logs: LogCapture) -> None:
-    config = ProbeConfig("web", http=HttpProbe("https", Host("127.0.0.1", str(web.port)), "/ok"))
+    config = ProbeConfig("web", http=HttpProbe("https", Host("127.0.0.1", web.port), "/ok"))
     error = run(make_probe(config, logs).result())
     assert error is not None
     assert error.startswith(f"http: TLS handshake with 127.0.0.1:{web.port} failed: ")

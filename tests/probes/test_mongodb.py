@@ -43,7 +43,7 @@ def test_legacy_fields_apply_auth_source(logs: LogCapture) -> None:
             "docs",
             mongodb=MongoDBProbe(
                 Credentials("app", "legacy-secret"),
-                Host("127.0.0.1", str(port)),
+                Host("127.0.0.1", port),
                 database="shop",
                 authentication_database="users",
             ),
@@ -63,7 +63,7 @@ def test_legacy_fields_apply_auth_source(logs: LogCapture) -> None:
 def test_legacy_url_building() -> None:
     config = MongoDBProbe(
         Credentials("a b", "p@ss:w/rd"),
-        Host("db", ""),
+        Host("db"),
         database="my db",
         replica_set_name="rs0",
         authentication_database="admin",

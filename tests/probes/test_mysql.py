@@ -30,7 +30,7 @@ def mysql_probe(
         wait=True,
         mysql=MySQLProbe(
             Credentials(account["user"], account["password"] if password is None else password),
-            Host("127.0.0.1", str(port)),
+            Host("127.0.0.1", port),
             native,
             account["database"] if database is None else database,
         ),

@@ -13,7 +13,7 @@ from .fake_servers import HttpTarget, SmtpResponder
 
 
 def redis_probe(port: int, password: str = "", host: str = "127.0.0.1") -> ProbeConfig:
-    return ProbeConfig("cache", wait=True, redis=RedisProbe(Host(host, str(port)), password))
+    return ProbeConfig("cache", wait=True, redis=RedisProbe(Host(host, port), password))
 
 
 def test_ping_without_password(redis_factory: Callable[..., RedisServer], logs: LogCapture) -> None:

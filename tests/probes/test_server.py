@@ -63,7 +63,7 @@ def web() -> Iterator[HttpTarget]:
 def web_probes(web: HttpTarget, logs: LogCapture, **paths: str) -> dict[str, Any]:
     return build_probes(
         [
-            ProbeConfig(name, http=HttpProbe("", Host("127.0.0.1", str(web.port)), path))
+            ProbeConfig(name, http=HttpProbe("", Host("127.0.0.1", web.port), path))
             for name, path in paths.items()
         ],
         environ={},
@@ -172,9 +172,9 @@ def test_slow_probes_time_out_on_every_request(web: HttpTarget, logs: LogCapture
         silent.listen()
         probes = build_probes(
             [
-                ProbeConfig("quick", http=HttpProbe("", Host("127.0.0.1", str(web.port)), "/ok")),
+                ProbeConfig("quick", http=HttpProbe("", Host("127.0.0.1", web.port), "/ok")),
                 ProbeConfig(
-                    "slow", http=HttpProbe("", Host("127.0.0.1", str(silent.getsockname()[1])))
+                    "slow", http=HttpProbe("", Host("127.0.0.1", silent.getsockname()[1]))
                 ),
             ],
             environ={},

@@ -9,7 +9,7 @@ from .fake_servers import SmtpResponder
 
 
 def smtp_probe(port: int) -> ProbeConfig:
-    return ProbeConfig("mail", wait=True, smtp=SmtpProbe(Host("127.0.0.1", str(port))))
+    return ProbeConfig("mail", wait=True, smtp=SmtpProbe(Host("127.0.0.1", port)))
 
 
 def check_against(responder: SmtpResponder, logs: LogCapture) -> str | None:

@@ -62,7 +62,7 @@ def test_failing_probe_is_retried_every_second(logs: LogCapture) -> None:
     web = HttpTarget().start()
     try:
         config = ProbeConfig(
-            "web", wait=True, http=HttpProbe("", Host("127.0.0.1", str(web.port)), "/fail")
+            "web", wait=True, http=HttpProbe("", Host("127.0.0.1", web.port), "/fail")
         )
         probes = build_probes([config], environ={}, logger=logs.logger)
         wait = ReadinessWait(probes.values(), logger=logs.logger)
@@ -146,7 +146,7 @@ def test_cancelling_returns_promptly_even_with_a_blocked_driver(logs: LogCapture
         config = ProbeConfig(
             "db",
             wait=True,
-            mysql=MySQLProbe(Credentials("u", "pw-x"), Host("127.0.0.1", str(port)), "1"),
+            mysql=MySQLProbe(Credentials("u", "pw-x"), Host("127.0.0.1", port), "1"),
         )
         probes = build_probes([config], environ={}, logger=logs.logger)
         wait = ReadinessWait(probes.values(), logger=logs.logger)

@@ -93,8 +93,8 @@ def config_document(config: JobConfig, secrets: Sequence[str] = ()) -> dict[str,
         None
         if laziness is None
         else {
-            "SpinUpTimeout": laziness.spin_up_timeout,
-            "CoolDownTimeout": laziness.cool_down_timeout,
+            "SpinUpTimeout": laziness.spin_up_timeout.written,  # as written ("" = default)
+            "CoolDownTimeout": laziness.cool_down_timeout.written,
         }
     )
     doc["listen"] = (

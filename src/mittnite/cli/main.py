@@ -16,7 +16,55 @@ DEFAULT_API_ADDRESS = "unix:///var/run/mittnite.sock"
 DEFAULT_PROBE_PORT = 9102
 
 
+LOG_FORMATS = ("auto", "text", "json", "tty")
+
+
+def check_flags(invocation: Invocation) -> str | None:
+    """Why a flag value cannot be used (cobra's wording), or ``None``.
+
+    The framework only converts ints and booleans; the other values are
+    checked here, before a command runs, so ``up --log-format bogus`` fails at
+    once instead of being ignored.
+    """
+    values = invocation.values
+    log_format = values.get("log_format", "auto")
+    if log_format not in LOG_FORMATS:
+        return (
+            f'invalid argument "{log_format}" for "--log-format" flag: '
+            f"must be one of {', '.join(LOG_FORMATS)}"
+        )
+    if "stop_timeout" in values:
+        from ..config.model import Duration
+
+        text = values["stop_timeout"]
+        try:
+            timeout = Duration.parse(text)
+        except ValueError as exc:
+            return f'invalid argument "{text}" for "--stop-timeout" flag: {exc}'
+        if timeout.nanoseconds < 0:
+            return f'invalid argument "{text}" for "--stop-timeout" flag: must not be negative'
+    if values.get("format", "text") not in ("text", "json"):
+        return f'invalid argument "{values["format"]}" for "--format" flag: must be text or json'
+    port = values.get("probe_listen_port", DEFAULT_PROBE_PORT)
+    if not 0 <= port <= 65535:
+        return (
+            f'invalid argument "{port}" for "-p, --probe-listen-port" flag: '
+            "must be a port number (0-65535)"
+        )
+    return None
+
+
+def _flag_error(invocation: Invocation, message: str) -> int:
+    from .framework import usage_text
+
+    sys.stderr.write(f"Error: {message}\n{usage_text(invocation.command)}")
+    return 1
+
+
 def _run_up(invocation: Invocation) -> int:
+    problem = check_flags(invocation)
+    if problem is not None:
+        return _flag_error(invocation, problem)
     from .up import run
 
     return run(invocation)
@@ -43,6 +91,9 @@ def _run_root(invocation: Invocation) -> int:
 
 
 def _run_renderfiles(invocation: Invocation) -> int:
+    problem = check_flags(invocation)
+    if problem is not None:
+        return _flag_error(invocation, problem)
     from .renderfiles import run
 
     return run(invocation)
@@ -55,6 +106,9 @@ def _run_version(invocation: Invocation) -> int:
 
 
 def _run_validate(invocation: Invocation) -> int:
+    problem = check_flags(invocation)
+    if problem is not None:
+        return _flag_error(invocation, problem)
     from .validate import run
 
     return run(invocation)
@@ -156,9 +210,21 @@ def build_root() -> Command:
         "validate",
         short="Check the configuration and report every problem",
         long="Loads the configuration directory like 'up' does and reports every error and "
-        "warning with file, line and column. Exits non-zero if there is an error.\nWith --json "
-        "the effective configuration (defaults applied, secrets masked) is printed.",
-        flags=[Flag("json", "bool", "print the effective configuration as JSON")],
+        "warning with file, line and column, including what 'up' would run into before "
+        "starting jobs (templates, 'from' files, target directories, commands in $PATH). "
+        "Exits non-zero if there is an error.\nWith --json the effective configuration "
+        "(defaults applied, secrets masked) is printed.",
+        flags=[
+            Flag("json", "bool", "print the effective configuration as JSON"),
+            Flag("format", "string", "how to print the problems: text or json", "text"),
+            Flag(
+                "probe-listen-port",
+                "int",
+                "the probe port 'up' will use (listen blocks must not take it)",
+                DEFAULT_PROBE_PORT,
+                short="p",
+            ),
+        ],
         run=_run_validate,
     )
     from .completion import completion_commands, no_arguments

@@ -6,9 +6,10 @@ from .framework import Invocation
 
 
 def _seconds(text: str) -> float:
-    from ..golang.gotime import parse_duration
+    """``--stop-timeout`` (checked by ``main.check_flags`` before ``up`` runs) in seconds."""
+    from ..config.model import Duration
 
-    return parse_duration(text) / 1e9
+    return Duration.parse(text).seconds
 
 
 def raise_open_file_limit(cap: int = 65536) -> None:

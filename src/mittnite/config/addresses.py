@@ -30,7 +30,12 @@ class Address:
 
 
 class AddressError(ValueError):
-    """An address that cannot be used; the message says why in plain words."""
+    """An address that cannot be used; the message says why in plain words, ``hint`` how
+    to write it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def split_host_port(text: str) -> tuple[str, str]:
@@ -42,23 +47,29 @@ def split_host_port(text: str) -> tuple[str, str]:
         host = text[1:end]
         rest = text[end + 1 :]
         if not rest.startswith(":"):
-            raise AddressError(f"address {text}: missing port after ']'")
+            raise AddressError(f"address {text}: missing port after ']'", "write [::1]:8080")
         return host, rest[1:]
     if text.count(":") == 0:
-        raise AddressError(f"address {text}: missing port (write host:port or :port)")
+        raise AddressError(f"address {text}: missing port", "write host:port or :port")
     if text.count(":") > 1:
-        raise AddressError(f"address {text}: too many colons (put IPv6 hosts in [brackets])")
+        raise AddressError(
+            f"address {text}: too many colons", "put IPv6 hosts in brackets: [::1]:8080"
+        )
     host, _, port = text.partition(":")
     return host, port
 
 
 def parse_port(text: str, address: str) -> int:
-    if not text.isdigit():
-        raise AddressError(f"address {address}: port {text!r} is not a number")
-    port = int(text)
-    if port > 65535:
-        raise AddressError(f"address {address}: port {port} is out of range (0-65535)")
-    return port
+    if not (text.isascii() and text.isdigit()):
+        raise AddressError(
+            f"address {address}: port {text!r} is not a number", "use a number from 0 to 65535"
+        )
+    if len(text.lstrip("0")) > 5 or int(text) > 65535:
+        shown = text if len(text) <= 12 else text[:9] + "..."
+        raise AddressError(
+            f"address {address}: port {shown} is out of range", "use a number from 0 to 65535"
+        )
+    return int(text)
 
 
 def parse_address(text: str, protocol: str = "tcp") -> Address:
@@ -66,11 +77,11 @@ def parse_address(text: str, protocol: str = "tcp") -> Address:
     protocol = protocol or "tcp"
     if protocol not in KNOWN_PROTOCOLS:
         raise AddressError(
-            f"unknown protocol {protocol!r} (use one of: {', '.join(KNOWN_PROTOCOLS)})"
+            f"unknown protocol {protocol!r}", f"use one of: {', '.join(KNOWN_PROTOCOLS)}"
         )
     if protocol.startswith("unix"):
         if not text:
-            raise AddressError("a unix socket address needs a path")
+            raise AddressError("a unix socket address needs a path", "write /run/app.sock")
         return Address(protocol, path=text)
     host, port = split_host_port(text)
     return Address(protocol, host=host, port=parse_port(port, text))

@@ -1,18 +1,22 @@
 """The effective configuration as JSON-ready data (``mittnite validate --json``).
 
 Keys use the spelling users write in HCL; defaults are applied so the output
-answers "what will mittnite actually do". Passwords (also inside MongoDB
-URLs) are masked: this output ends up in CI logs.
+answers "what will mittnite actually do" (``timestampFormat`` shows
+``RFC3339`` when unset, ``maxAttempts`` 3, durations their effective value).
+Passwords are masked wherever they appear - in probe blocks, inside MongoDB
+URLs, and in jobs' commands, arguments and environment (as the control API
+masks them): this output ends up in CI logs.
 """
 
 from __future__ import annotations
 
-import re
-
 from .model import (
     BaseJob,
     BootJobConfig,
+    Duration,
+    EnvRef,
     FileConfig,
+    Host,
     Ignition,
     JobConfig,
     ProbeConfig,
@@ -22,15 +26,46 @@ from .record import fields, is_record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
 MASK = "******"
-_URL_PASSWORD = re.compile(r"(//[^:/@]*:)([^@/]*)(@)")
+_URL_PASSWORD = r"(//[^:/@]*:)([^@/]*)(@)"
+DEFAULT_TIMESTAMP_FORMAT = "RFC3339"
 
 
 def mask_url(url: str) -> str:
     """Hide the password of a ``scheme://user:password@host`` URL."""
-    return _URL_PASSWORD.sub(lambda m: m.group(1) + MASK + m.group(3), url)
+    import re
+
+    return re.sub(_URL_PASSWORD, lambda m: m.group(1) + MASK + m.group(3), url)
+
+
+def probe_secrets(ignition: Ignition) -> list[str]:
+    """Every literal probe password (``ENV:`` references are no secret themselves)."""
+    secrets: list[str] = []
+    for probe in ignition.probes:
+        for kind in (probe.mysql, probe.mongodb, probe.amqp):
+            if kind is not None:
+                secrets.append(kind.credentials.password)
+        if probe.redis is not None:
+            secrets.append(probe.redis.password)
+        if probe.mongodb is not None:
+            import re
+
+            match = re.search(_URL_PASSWORD, probe.mongodb.url)
+            if match is not None:
+                secrets.append(match.group(2))
+    return sorted(
+        {s for s in secrets if s and not s.startswith("ENV:")}, key=len, reverse=True
+    )
+
+
+def _masked(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text
 
 
 def _camel(name: str) -> str:
@@ -40,11 +75,15 @@ def _camel(name: str) -> str:
 
 def _plain(value: Any) -> Any:
     """Records to dicts (camelCase keys, secrets masked), tuples to lists."""
+    if isinstance(value, Duration):
+        return str(value)
+    if isinstance(value, EnvRef):
+        return str(value)
     if is_record(value):
         out = {}
         for f in fields(value):
             item = getattr(value, f.name)
-            if f.name == "source":
+            if f.name in ("source", "places"):
                 continue
             if f.name in ("password", "url") and isinstance(item, str) and item:
                 item = MASK if f.name == "password" else mask_url(item)
@@ -57,22 +96,32 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _command(cmd: WatchCommand | None) -> Any:
-    return None if cmd is None else _plain(cmd)
+def _strings(values: tuple[str, ...] | None, secrets: Sequence[str]) -> list[str]:
+    return [_masked(v, secrets) for v in values or ()]
 
 
-def _base(job: BaseJob, default_stop_timeout: str) -> dict[str, Any]:
+def _command(cmd: WatchCommand | None, secrets: Sequence[str]) -> Any:
+    if cmd is None:
+        return None
+    return {
+        "command": _masked(cmd.command, secrets),
+        "args": _strings(cmd.args, secrets),
+        "env": _strings(cmd.env, secrets),
+    }
+
+
+def _base(job: BaseJob, default_stop_timeout: str, secrets: Sequence[str]) -> dict[str, Any]:
     timestamp_format = job.timestamp_format
-    if job.enable_timestamps and not job.custom_timestamp_format:
-        from .validate import TIMESTAMP_LAYOUT_NAMES
+    if not job.custom_timestamp_format:
+        from .build import TIMESTAMP_LAYOUT_NAMES
 
         if timestamp_format not in TIMESTAMP_LAYOUT_NAMES:
-            timestamp_format = "RFC3339"
+            timestamp_format = DEFAULT_TIMESTAMP_FORMAT
     return {
         "name": job.name,
-        "command": job.command,
-        "args": list(job.args or ()),
-        "env": list(job.env or ()),
+        "command": _masked(job.command, secrets),
+        "args": _strings(job.args, secrets),
+        "env": _strings(job.env, secrets),
         "canFail": job.can_fail,
         "controllable": job.controllable,
         "workingDirectory": job.working_directory,
@@ -81,14 +130,14 @@ def _base(job: BaseJob, default_stop_timeout: str) -> dict[str, Any]:
         "enableTimestamps": job.enable_timestamps,
         "timestampFormat": timestamp_format,
         "customTimestampFormat": job.custom_timestamp_format,
-        "stopSignal": job.stop_signal or "SIGTERM",
-        "stopTimeout": job.stop_timeout or default_stop_timeout,
+        "stopSignal": str(job.stop_signal) if job.stop_signal is not None else "SIGTERM",
+        "stopTimeout": str(job.stop_timeout) if job.stop_timeout is not None else default_stop_timeout,
         "source": str(job.source),
     }
 
 
-def _job(job: JobConfig, default_stop_timeout: str) -> dict[str, Any]:
-    out = _base(job, default_stop_timeout)
+def _job(job: JobConfig, default_stop_timeout: str, secrets: Sequence[str]) -> dict[str, Any]:
+    out = _base(job, default_stop_timeout, secrets)
     out.update(
         {
             "maxAttempts": job.effective_max_attempts,
@@ -98,16 +147,16 @@ def _job(job: JobConfig, default_stop_timeout: str) -> dict[str, Any]:
                     "filename": w.filename,
                     "signal": w.signal,
                     "restart": w.restart,
-                    "preCommand": _command(w.pre_command),
-                    "postCommand": _command(w.post_command),
+                    "preCommand": _command(w.pre_command, secrets),
+                    "postCommand": _command(w.post_command, secrets),
                 }
                 for w in job.watches or ()
             ],
             "lazy": None
             if job.laziness is None
             else {
-                "spinUpTimeout": job.laziness.effective_spin_up_timeout,
-                "coolDownTimeout": job.laziness.effective_cool_down_timeout,
+                "spinUpTimeout": str(job.laziness.spin_up_timeout),
+                "coolDownTimeout": str(job.laziness.cool_down_timeout),
             },
             "listen": [
                 {
@@ -123,9 +172,9 @@ def _job(job: JobConfig, default_stop_timeout: str) -> dict[str, Any]:
     return out
 
 
-def _boot(job: BootJobConfig, default_stop_timeout: str) -> dict[str, Any]:
-    out = _base(job, default_stop_timeout)
-    out["timeout"] = job.effective_timeout
+def _boot(job: BootJobConfig, default_stop_timeout: str, secrets: Sequence[str]) -> dict[str, Any]:
+    out = _base(job, default_stop_timeout, secrets)
+    out["timeout"] = str(job.timeout)
     return out
 
 
@@ -139,23 +188,39 @@ def _file(file: FileConfig) -> dict[str, Any]:
     }
 
 
+_DEFAULT_PORTS = {"mysql": 3306, "redis": 6379, "mongodb": 27017, "amqp": 5672, "smtp": 25}
+
+
+def _host(host: Host, kind: str) -> dict[str, Any]:
+    port = host.port
+    return {
+        "hostname": host.hostname or "localhost",
+        "port": str(port) if isinstance(port, EnvRef) else (port or _DEFAULT_PORTS.get(kind)),
+    }
+
+
 def _probe(probe: ProbeConfig) -> dict[str, Any]:
     kind = probe.kind
     out: dict[str, Any] = {"name": probe.name, "wait": probe.wait, "type": kind}
     if kind == "filesystem":
         out["filesystem"] = probe.filesystem
     elif kind is not None:
-        out[kind] = _plain(getattr(probe, kind))
+        details = _plain(getattr(probe, kind))
+        details["host"] = _host(getattr(probe, kind).host, kind)
+        if kind == "http" and details.get("timeout") is None:
+            details["timeout"] = "5s"
+        out[kind] = details
     out["source"] = str(probe.source)
     return out
 
 
 def effective_config(ignition: Ignition, default_stop_timeout: str = "10s") -> dict[str, Any]:
     """JSON-ready description of what mittnite will do with ``ignition``."""
+    secrets = probe_secrets(ignition)
     return {
         "configFiles": list(ignition.config_files),
         "files": [_file(f) for f in ignition.files],
         "probes": [_probe(p) for p in ignition.probes],
-        "bootJobs": [_boot(b, default_stop_timeout) for b in ignition.boot_jobs],
-        "jobs": [_job(j, default_stop_timeout) for j in ignition.unique_jobs],
+        "bootJobs": [_boot(b, default_stop_timeout, secrets) for b in ignition.boot_jobs],
+        "jobs": [_job(j, default_stop_timeout, secrets) for j in ignition.unique_jobs],
     }

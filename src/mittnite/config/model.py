@@ -1,11 +1,19 @@
-"""The immutable configuration model every other part of mittnite works from.
+"""The immutable, typed configuration model every other part of mittnite works from.
 
-Configuration is parsed once into these frozen records (see :mod:`.record`
-for why not :mod:`dataclasses`); the runtime never
-looks at HCL again. Field values are exactly what the original decodes (raw
-strings for durations, ``None`` for "not given"), and properties expose the
-effective values with the original's defaults, so both "what did the user
-write" (API status JSON) and "what do we do" are available.
+Configuration is parsed once, when it is loaded, into these frozen records
+(see :mod:`.record` for why not :mod:`dataclasses`): durations are
+nanoseconds, signals are numbers, addresses and ports are parsed, booleans
+and integers converted. Nothing downstream parses configuration text again.
+
+What the user wrote is kept where somebody must echo it: every
+:class:`Duration` and :class:`Signal` remembers its text (``written``, empty
+when the default applies), listeners keep their address strings, and jobs
+keep the raw fields the control API's status document shows (it mirrors the
+original's Go struct, which held strings).
+
+Every record knows where it was written (``source``); directives also know
+where each of their values was (``places``, read with ``where(field)``), so
+checks after loading can point at the value.
 
 Secrets (passwords) are excluded from ``repr`` so that no log line or error
 message can leak them by formatting a model object.
@@ -13,6 +21,7 @@ message can leak them by formatting a model object.
 
 from __future__ import annotations
 
+from .addresses import Address
 from .record import field, record
 
 TYPE_CHECKING = False
@@ -21,17 +30,16 @@ if TYPE_CHECKING:
     from typing import Any
 
 DEFAULT_MAX_ATTEMPTS = 3
-DEFAULT_BOOT_TIMEOUT = "30s"
-DEFAULT_SPIN_UP_TIMEOUT = "5s"
-DEFAULT_COOL_DOWN_TIMEOUT = "15m"
 DEFAULT_PROTOCOL = "tcp"
 
 PROBE_KINDS = ("filesystem", "mysql", "redis", "mongodb", "amqp", "http", "smtp")
 
+_SECOND = 1_000_000_000
+
 
 @record
 class Source:
-    """Where a directive was written, for messages: ``file:line:column``."""
+    """Where something was written, for messages: ``file:line:column``."""
 
     file: str
     line: int
@@ -42,6 +50,71 @@ class Source:
 
 
 NOWHERE = Source("<none>", 0, 0)
+
+Places = tuple[tuple[str, Source], ...]
+"""Field name → where its value was written (a tuple, so records stay hashable)."""
+
+
+def place(places: Places, name: str, default: Source) -> Source:
+    """Where field ``name`` was written, or ``default`` (the block) if it was not."""
+    for key, source in places:
+        if key == name:
+            return source
+    return default
+
+
+@record
+class Duration:
+    """A Go duration: its length, and the text it was written as (``""``: the default)."""
+
+    nanoseconds: int
+    written: str = ""
+
+    @property
+    def seconds(self) -> float:
+        return self.nanoseconds / _SECOND
+
+    def __str__(self) -> str:
+        """The duration as written, or as Go prints it (``5s``, ``15m0s``)."""
+        if self.written:
+            return self.written
+        from ..golang.gotime_duration import format_duration
+
+        return format_duration(self.nanoseconds)
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Parse Go duration syntax; :class:`ValueError` with Go's message if invalid."""
+        from ..golang.gotime_duration import parse_duration
+
+        return cls(int(parse_duration(text)), text)
+
+
+DEFAULT_BOOT_TIMEOUT = Duration(30 * _SECOND)
+DEFAULT_SPIN_UP_TIMEOUT = Duration(5 * _SECOND)
+DEFAULT_COOL_DOWN_TIMEOUT = Duration(15 * 60 * _SECOND)
+
+
+@record
+class Signal:
+    """A signal number and how it was written (``SIGHUP``, ``hup``, ``1``)."""
+
+    number: int
+    written: str = ""
+
+    def __str__(self) -> str:
+        return self.written or str(self.number)
+
+
+@record
+class EnvRef:
+    """A probe field written as ``ENV:NAME``: its value comes from the environment when
+    the probe is built, so it can only be checked then."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return f"ENV:{self.name}"
 
 
 @record
@@ -67,7 +140,11 @@ class Watch:
 
 @record
 class Listener:
-    """``listen "<address>" { ... }`` inside a job."""
+    """``listen "<address>" { ... }`` inside a job.
+
+    The strings are what was written (the API echoes them); ``listen`` and
+    ``upstream`` are the parsed addresses, with the effective protocols.
+    """
 
     address: str
     listen_protocol: str = ""
@@ -75,6 +152,8 @@ class Listener:
     forward_protocol: str = ""
     protocol: str = ""  # deprecated alias of forward_protocol
     source: Source = NOWHERE
+    listen: Address | None = None
+    upstream: Address | None = None
 
     @property
     def effective_listen_protocol(self) -> str:
@@ -84,21 +163,36 @@ class Listener:
     def effective_forward_protocol(self) -> str:
         return self.forward_protocol or self.protocol or DEFAULT_PROTOCOL
 
+    @classmethod
+    def parse(
+        cls,
+        address: str,
+        forward: str,
+        listen_protocol: str = "",
+        forward_protocol: str = "",
+        protocol: str = "",
+    ) -> Listener:
+        """A listener with its addresses parsed (:class:`ValueError` if they are invalid)."""
+        from .addresses import parse_address
+
+        listener = cls(address, listen_protocol, forward, forward_protocol, protocol)
+        return cls(
+            address,
+            listen_protocol,
+            forward,
+            forward_protocol,
+            protocol,
+            listen=parse_address(address, listener.effective_listen_protocol),
+            upstream=parse_address(forward, listener.effective_forward_protocol),
+        )
+
 
 @record
 class Laziness:
-    """``lazy { ... }``: raw duration strings as written (empty = default)."""
+    """``lazy { ... }``: the effective timeouts (``written`` is empty for a default)."""
 
-    spin_up_timeout: str = ""
-    cool_down_timeout: str = ""
-
-    @property
-    def effective_spin_up_timeout(self) -> str:
-        return self.spin_up_timeout or DEFAULT_SPIN_UP_TIMEOUT
-
-    @property
-    def effective_cool_down_timeout(self) -> str:
-        return self.cool_down_timeout or DEFAULT_COOL_DOWN_TIMEOUT
+    spin_up_timeout: Duration = DEFAULT_SPIN_UP_TIMEOUT
+    cool_down_timeout: Duration = DEFAULT_COOL_DOWN_TIMEOUT
 
 
 @record
@@ -117,9 +211,14 @@ class BaseJob:
     enable_timestamps: bool = False
     timestamp_format: str = ""
     custom_timestamp_format: str = ""
-    stop_signal: str = ""  # ours: signal name or number used to stop the job
-    stop_timeout: str = ""  # ours: grace before SIGKILL (Go duration)
+    stop_signal: Signal | None = None  # ours; None: SIGTERM
+    stop_timeout: Duration | None = None  # ours; None: --stop-timeout
     source: Source = NOWHERE
+    places: Places = ()
+
+    def where(self, name: str) -> Source:
+        """Where field ``name`` (model spelling) was written, or the block."""
+        return place(self.places, name, self.source)
 
 
 @record
@@ -156,11 +255,7 @@ class JobConfig(BaseJob):
 class BootJobConfig(BaseJob):
     """``boot "<name>" { ... }``: runs to completion before jobs start."""
 
-    timeout: str = ""
-
-    @property
-    def effective_timeout(self) -> str:
-        return self.timeout or DEFAULT_BOOT_TIMEOUT
+    timeout: Duration = DEFAULT_BOOT_TIMEOUT
 
 
 @record
@@ -172,16 +267,24 @@ class FileConfig:
     parameters: Mapping[str, Any] | None = None
     overwrite: bool | None = None
     source: Source = NOWHERE
+    places: Places = ()
 
     @property
     def effective_overwrite(self) -> bool:
         return True if self.overwrite is None else self.overwrite
 
+    def where(self, name: str) -> Source:
+        return place(self.places, name, self.source)
+
+
+Port = int | EnvRef | None
+"""A probe port: a number checked at load time, ``ENV:NAME``, or not given (the default)."""
+
 
 @record
 class Host:
     hostname: str = ""
-    port: str = ""
+    port: Port = None
 
 
 @record
@@ -228,7 +331,7 @@ class HttpProbe:
     scheme: str = ""
     host: Host = Host()
     path: str = ""
-    timeout: str = ""
+    timeout: Duration | EnvRef | None = None  # None: the default (5s)
 
 
 @record
@@ -250,6 +353,7 @@ class ProbeConfig:
     http: HttpProbe | None = None
     smtp: SmtpProbe | None = None
     source: Source = NOWHERE
+    places: Places = ()
 
     @property
     def kind(self) -> str | None:
@@ -265,6 +369,9 @@ class ProbeConfig:
     def kinds_given(self) -> tuple[str, ...]:
         given = ("filesystem",) if self.filesystem else ()
         return given + tuple(k for k in PROBE_KINDS[1:] if getattr(self, k) is not None)
+
+    def where(self, name: str) -> Source:
+        return place(self.places, name, self.source)
 
 
 @record

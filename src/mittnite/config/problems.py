@@ -24,10 +24,25 @@ class Problem:
     severity: Severity
     message: str
     source: Source | None = None
+    stricter: str | None = None  # the key in hcl.errors.STRICTER_THAN_HCL, if hcl v1 accepts this
+    hint: str = ""  # how to fix it, where we know
 
     def __str__(self) -> str:
         where = f"{self.source}: " if self.source is not None else ""
-        return f"{where}{self.severity}: {self.message}"
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.severity}: {self.message}{hint}"
+
+    def as_dict(self) -> dict[str, object]:
+        """The problem for ``validate --format json`` (editors, CI annotations)."""
+        source = self.source
+        return {
+            "file": source.file if source is not None else None,
+            "line": source.line if source is not None else None,
+            "column": source.column if source is not None else None,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint or None,
+        }
 
 
 class ConfigError(Exception):

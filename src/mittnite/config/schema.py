@@ -113,7 +113,7 @@ WATCH = StructType(
     "Watch",
     (
         Field("Filename", "", S, is_key=True),
-        Field("Signal", "signal", I),
+        Field("Signal", "signal", I, hint="write a signal number, e.g. 1 for SIGHUP (0: none)"),
         Field("Restart", "restart", B),
         Field("PreCommand", "preCommand", PtrType(WATCH_COMMAND)),
         Field("PostCommand", "postCommand", PtrType(WATCH_COMMAND)),
@@ -150,17 +150,19 @@ _BASE_JOB_FIELDS = (
     Field("TimestampFormat", "timestampFormat", S),
     Field("CustomTimestampFormat", "customTimestampFormat", S),
     # Our additions: how this job is asked to stop, and how long it gets.
-    Field("StopSignal", "stopSignal", S),
-    Field("StopTimeout", "stopTimeout", S),
+    Field("StopSignal", "stopSignal", S, extension=True),
+    Field("StopTimeout", "stopTimeout", S, extension=True),
 )
+
+_ATTEMPTS_HINT = "write a number of runs, e.g. 3, or -1 to retry forever"
 
 JOB = StructType(
     "JobConfig",
     (
         *_BASE_JOB_FIELDS,
         Field("Watches", "watch", SliceType(WATCH)),
-        Field("MaxAttempts_", "max_attempts", PtrType(I)),
-        Field("MaxAttempts", "maxAttempts", PtrType(I)),
+        Field("MaxAttempts_", "max_attempts", PtrType(I), hint=_ATTEMPTS_HINT),
+        Field("MaxAttempts", "maxAttempts", PtrType(I), hint=_ATTEMPTS_HINT),
         Field("OneTime", "oneTime", B),
         Field("Laziness", "lazy", PtrType(LAZINESS)),
         Field("Listeners", "listen", SliceType(LISTENER)),

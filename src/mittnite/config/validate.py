@@ -1,242 +1,131 @@
-"""Checks beyond decoding: everything the original would only discover at run time.
+"""Checks across directives, on the typed model: what no single value shows.
 
-The original accepts any string for durations, addresses or signals and fails
-minutes later (or never, silently). We check them when the configuration is
-loaded, so ``mittnite validate`` in an image build catches them and ``up``
-refuses to start with a message naming file and line.
+Values are checked where they are parsed (:mod:`.build`); here the model is
+looked at as a whole: names defined twice, probes without a type or with
+several, listen addresses that collide with each other or with the probe
+server's port.
 """
 
 from __future__ import annotations
 
-import signal as signal_module
 from collections.abc import Iterator
 
-from .addresses import AddressError, parse_address
-from .model import BaseJob, Ignition, JobConfig, Listener, Source
+from .model import Ignition, Source
 from .problems import Problem
 
-TIMESTAMP_LAYOUT_NAMES = (
-    "RFC3339",
-    "RFC3339Nano",
-    "RFC1123",
-    "RFC1123Z",
-    "RFC822",
-    "RFC822Z",
-    "ANSIC",
-    "UnixDate",
-    "RubyDate",
-    "Kitchen",
-    "Stamp",
-    "StampMilli",
-    "StampMicro",
-    "StampNano",
-    "DateTime",
-    "DateOnly",
-    "TimeOnly",
-)
-
-MAX_SIGNAL = 64
+DEFAULT_PROBE_PORT = 9102
 
 
-def parse_signal(text: str) -> int:
-    """A signal given as number (``15``) or name (``SIGTERM``, ``term``)."""
-    text = text.strip()
-    if text.isdigit():
-        number = int(text)
-        if not 0 < number <= MAX_SIGNAL:
-            raise ValueError(f"signal number {number} is out of range (1-{MAX_SIGNAL})")
-        return number
-    name = text.upper()
-    if not name.startswith("SIG"):
-        name = "SIG" + name
-    value = getattr(signal_module.Signals, name, None)
-    if value is None:
-        raise ValueError(f"unknown signal {text!r} (use a name like SIGTERM or a number)")
-    return int(value)
+def check(ignition: Ignition, probe_port: int | None = DEFAULT_PROBE_PORT) -> list[Problem]:
+    """All cross-directive problems of a configuration, errors and warnings."""
+    return [*_duplicates(ignition), *_probe_types(ignition), *_collisions(ignition, probe_port)]
 
 
-def duration_error(text: str) -> str | None:
-    """Why ``text`` is not a Go duration, or ``None`` if it is one."""
-    from ..golang.gotime import parse_duration
-
-    try:
-        parse_duration(text)
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
-def glob_error(pattern: str) -> str | None:
-    """Why ``pattern`` is not a valid Go glob (the original would silently match nothing)."""
-    from ..watch.goglob import ErrBadPattern, validate
-
-    try:
-        validate(pattern)
-    except ErrBadPattern as exc:
-        return f"{exc} (Go glob syntax: * ? [a-z] [^a] and \\ escapes)"
-    return None
-
-
-def check(ignition: Ignition) -> list[Problem]:
-    """All semantic problems of a configuration, errors and warnings."""
-    return list(_check(ignition))
-
-
-def _error(source: Source, message: str) -> Problem:
-    return Problem("error", message, source)
-
-
-def _warning(source: Source, message: str) -> Problem:
-    return Problem("warning", message, source)
-
-
-def _check(ignition: Ignition) -> Iterator[Problem]:
+def _duplicates(ignition: Ignition) -> Iterator[Problem]:
     first_job: dict[str, Source] = {}
     for job in ignition.jobs:
         if job.name in first_job:
-            yield _warning(
-                job.source,
+            yield Problem(
+                "warning",
                 f'job "{job.name}" is defined again; only the first definition '
                 f"({first_job[job.name]}) is used",
+                job.source,
+                hint="rename one of them",
             )
         else:
             first_job[job.name] = job.source
-        yield from _check_job(job)
-    for boot in ignition.boot_jobs:
-        yield from _check_base(boot, "boot job")
-        if boot.timeout and (reason := duration_error(boot.timeout)):
-            yield _error(boot.source, f'boot job "{boot.name}": timeout: {reason}')
-    for file in ignition.files:
-        if not file.template:
-            yield _error(
-                file.source, f"configuration file {file.target} has no specified source ('from')"
-            )
-    yield from _check_probes(ignition)
-
-
-def _check_base(job: BaseJob, what: str) -> Iterator[Problem]:
-    label = f'{what} "{job.name}"'
-    if not job.command:
-        yield _error(job.source, f"{label} has no command")
-    if (
-        job.enable_timestamps
-        and not job.custom_timestamp_format
-        and job.timestamp_format
-        and job.timestamp_format not in TIMESTAMP_LAYOUT_NAMES
-    ):
-        yield _warning(
-            job.source,
-            f"{label}: unknown timestampFormat {job.timestamp_format!r}, using RFC3339 "
-            f"(known: {', '.join(TIMESTAMP_LAYOUT_NAMES)})",
-        )
-    if job.stop_signal:
-        try:
-            parse_signal(job.stop_signal)
-        except ValueError as exc:
-            yield _error(job.source, f"{label}: stopSignal: {exc}")
-    if job.stop_timeout and (reason := duration_error(job.stop_timeout)):
-        yield _error(job.source, f"{label}: stopTimeout: {reason}")
-
-
-def _check_job(job: JobConfig) -> Iterator[Problem]:
-    yield from _check_base(job, "job")
-    label = f'job "{job.name}"'
-    if job.max_attempts_deprecated is not None:
-        yield _warning(
-            job.source,
-            f"field max_attempts in job {job.name} is deprecated in favor of maxAttempts"
-            + (" (maxAttempts is set and wins)" if job.max_attempts is not None else ""),
-        )
-    for watch in job.watches or ():
-        if (reason := glob_error(watch.filename)) is not None:
-            # A warning, not an error: the original runs such a configuration
-            # (the watch just never fires), and so must we.
-            yield _warning(
-                watch.source, f'{label}: watch "{watch.filename}": {reason}; it will never fire'
-            )
-        if not 0 <= watch.signal <= MAX_SIGNAL:
-            yield _warning(
-                watch.source,
-                f'{label}: watch "{watch.filename}": signal {watch.signal} is not a valid '
-                f"signal number (0-{MAX_SIGNAL})",
-            )
-        for name, command in (
-            ("preCommand", watch.pre_command),
-            ("postCommand", watch.post_command),
-        ):
-            if command is not None and not command.command:
-                yield _error(
-                    watch.source, f'{label}: watch "{watch.filename}": {name} has no command'
-                )
-    if job.laziness is not None:
-        for name, value in (
-            ("spinUpTimeout", job.laziness.spin_up_timeout),
-            ("coolDownTimeout", job.laziness.cool_down_timeout),
-        ):
-            if value and (reason := duration_error(value)):
-                yield _error(job.source, f"{label}: lazy: {name}: {reason}")
-        if not job.listeners:
-            yield _warning(
-                job.source,
-                f"{label} is lazy but has no listen block: nothing will ever start it",
-            )
-    for listener in job.listeners or ():
-        yield from _check_listener(label, listener)
-
-
-def _check_listener(label: str, listener: Listener) -> Iterator[Problem]:
-    where = f'{label}: listen "{listener.address}"'
-    if listener.protocol:
-        if listener.forward_protocol:
-            yield _warning(
-                listener.source,
-                f"{where}: field protocol is ignored because it is deprecated and "
-                "forwardProtocol is already set",
-            )
-        else:
-            yield _warning(
-                listener.source,
-                f"{where}: field protocol is deprecated in favor of forwardProtocol",
-            )
-    try:
-        parse_address(listener.address, listener.effective_listen_protocol)
-    except AddressError as exc:
-        yield _error(listener.source, f"{where}: {exc}")
-    if not listener.forward:
-        yield _error(listener.source, f"{where}: forward is missing (where should connections go?)")
-    else:
-        try:
-            parse_address(listener.forward, listener.effective_forward_protocol)
-        except AddressError as exc:
-            yield _error(listener.source, f"{where}: forward: {exc}")
-
-
-def _check_probes(ignition: Ignition) -> Iterator[Problem]:
     seen: dict[str, Source] = {}
     for probe in ignition.probes:
-        label = f'probe "{probe.name}"'
         if probe.name in seen:
-            yield _warning(
+            yield Problem(
+                "warning",
+                f'probe "{probe.name}" is defined again; this later definition replaces the '
+                f"one at {seen[probe.name]}",
                 probe.source,
-                f"{label} is defined again; this later definition replaces the one at "
-                f"{seen[probe.name]}",
+                hint="rename one of them",
             )
         seen[probe.name] = probe.source
+
+
+def _probe_types(ignition: Ignition) -> Iterator[Problem]:
+    for probe in ignition.probes:
+        label = f'probe "{probe.name}"'
         kinds = probe.kinds_given
         if not kinds:
             if probe.wait:
-                yield _error(
+                yield Problem(
+                    "error",
+                    f"{label} waits but has no type",
                     probe.source,
-                    f"{label} waits but has no type (filesystem, mysql, redis, mongodb, amqp, "
-                    "http or smtp)",
+                    hint="add one of filesystem, mysql, redis, mongodb, amqp, http or smtp",
                 )
             else:
-                yield _warning(probe.source, f"{label} has no type and is ignored")
+                yield Problem(
+                    "warning",
+                    f"{label} has no type and is ignored",
+                    probe.source,
+                    hint="add one of filesystem, mysql, redis, mongodb, amqp, http or smtp",
+                )
         elif len(kinds) > 1:
-            yield _warning(
-                probe.source,
+            yield Problem(
+                "warning",
                 f"{label} has several types ({', '.join(kinds)}); only {kinds[0]} is used",
+                probe.source,
+                hint="split it into one probe per type",
             )
-        timeout = probe.http.timeout if probe.http is not None else ""
-        if timeout and not timeout.startswith("ENV:") and (reason := duration_error(timeout)):
-            yield _error(probe.source, f"{label}: http: timeout: {reason}")
+
+
+def _collisions(ignition: Ignition, probe_port: int | None) -> Iterator[Problem]:
+    """Two listeners on one address, or a listener on the probe server's port."""
+    taken: dict[tuple[str, str, int], Source] = {}
+    for job in ignition.unique_jobs:
+        for listener in job.listeners or ():
+            address = listener.listen
+            if address is None:
+                continue
+            where = f'job "{job.name}": listen "{listener.address}"'
+            if address.family.startswith("unix"):
+                key = ("unix", address.path, 0)
+            else:
+                key = ("tcp", address.host, address.port)
+                if address.port == probe_port and address.port != 0 and _overlaps(address.host):
+                    yield Problem(
+                        "error",
+                        f"{where}: port {address.port} is the probe server's port "
+                        "(--probe-listen-port)",
+                        listener.source,
+                        hint="use another port, or move the probe server with -p",
+                    )
+            if key in taken and (key[0] == "unix" or key[2] != 0):
+                yield Problem(
+                    "error",
+                    f"{where}: the address is already used by the listener at {taken[key]}",
+                    listener.source,
+                    hint="give each listener its own address",
+                )
+            taken.setdefault(key, listener.source)
+            if key[0] == "tcp" and key[2] != 0:
+                for other_key, other in list(taken.items()):
+                    if (
+                        other_key != key
+                        and other_key[0] == "tcp"
+                        and other_key[2] == key[2]
+                        and (_is_wildcard(other_key[1]) or _is_wildcard(key[1]))
+                    ):
+                        yield Problem(
+                            "error",
+                            f"{where}: port {key[2]} is also used by the listener at {other} "
+                            "(one of them listens on every interface)",
+                            listener.source,
+                            hint="give each listener its own port",
+                        )
+                        break
+
+
+def _is_wildcard(host: str) -> bool:
+    return host in ("", "0.0.0.0", "::")
+
+
+def _overlaps(host: str) -> bool:
+    """The probe server listens on every interface, so any host collides with it."""
+    return True

@@ -26,7 +26,7 @@ import aiormq.exceptions
 from .base import BrokenChecker, Checker, ProbeError
 from .connect import can_connect, describe_connect_failure
 from .gotext import escape_path
-from .resolve import hostname_or_local, join_host_port, parse_port, resolve_env, with_default
+from .resolve import hostname_or_local, join_host_port, port_error, resolve_env, resolve_port
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -120,12 +120,10 @@ def build(config: AmqpProbe, *, environ: Mapping[str, str], logger: Logger) -> C
     logger.add_secret(password)
     logger.add_secret(quote(password, safe=""))
     host = hostname_or_local(resolve_env(config.host.hostname, environ))
-    port_text = with_default(
-        resolve_env(config.host.port, environ), DEFAULT_PORT, key="port", kind="amqp", logger=logger
+    port = resolve_port(
+        config.host.port, environ, DEFAULT_PORT, key="port", kind="amqp", logger=logger
     )
     virtual_host = resolve_env(config.virtual_host, environ) or DEFAULT_VIRTUAL_HOST
-    try:
-        port = parse_port(port_text)
-    except ValueError as error:
-        return BrokenChecker("amqp", join_host_port(host, port_text), f"amqp: {error}")
+    if isinstance(port, str):
+        return BrokenChecker("amqp", join_host_port(host, port), f"amqp: {port_error(port)}")
     return AmqpChecker(host, port, user, password, virtual_host)

@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import h11
 
+from ..config.model import EnvRef
 from ..golang.gotime import parse_duration
 from .base import BrokenChecker, Checker, ProbeError
 from .connect import can_connect, open_tcp
@@ -177,16 +178,24 @@ class HttpChecker(Checker):
 def build(config: HttpProbe, *, environ: Mapping[str, str], logger: Logger) -> Checker:
     scheme = resolve_env(config.scheme, environ) or DEFAULT_SCHEME
     host = hostname_or_local(resolve_env(config.host.hostname, environ))
-    port_text = resolve_env(config.host.port, environ)
+    port = config.host.port  # a number checked at load time, or ENV:NAME
+    if isinstance(port, int):
+        port_text = str(port)
+    else:
+        port_text = "" if port is None else environ.get(port.name, "")
     path = escape_path(resolve_env(config.path, environ))
-    timeout_text = resolve_env(config.timeout, environ) or DEFAULT_TIMEOUT
     authority = join_host_port(host, port_text) if port_text else _bracketed(host)
     url = f"{scheme}://{authority}{path}"
-    try:
-        timeout = parse_duration(timeout_text) / 1e9
-    except ValueError as error:
-        return BrokenChecker("http", url, f"http: invalid timeout duration: {error}")
-    if port_text:
+    configured = config.timeout
+    if configured is not None and not isinstance(configured, EnvRef):
+        timeout, timeout_text = configured.seconds, str(configured)
+    else:
+        timeout_text = (environ.get(configured.name, "") if configured else "") or DEFAULT_TIMEOUT
+        try:
+            timeout = parse_duration(timeout_text) / 1e9
+        except ValueError as error:
+            return BrokenChecker("http", url, f"http: invalid timeout duration: {error}")
+    if port_text and not isinstance(port, int):
         try:
             parse_port(port_text)
         except ValueError as error:

@@ -26,7 +26,7 @@ import pymongo.errors
 from .base import Checker, ProbeError
 from .blocking import run_blocking
 from .connect import can_connect
-from .resolve import hostname_or_local, join_host_port, parse_port, resolve_env, with_default
+from .resolve import hostname_or_local, join_host_port, parse_port, resolve_env, resolve_port
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -172,12 +172,10 @@ def legacy_url(config: MongoDBProbe, environ: Mapping[str, str], logger: Logger)
     password = resolve_env(config.credentials.password, environ)
     host = hostname_or_local(resolve_env(config.host.hostname, environ))
     database = resolve_env(config.database, environ)
-    port = with_default(
-        resolve_env(config.host.port, environ),
-        DEFAULT_PORT,
-        key="port",
-        kind="mongodb",
-        logger=logger,
+    port = str(
+        resolve_port(
+            config.host.port, environ, DEFAULT_PORT, key="port", kind="mongodb", logger=logger
+        )
     )
     replica_set = resolve_env(config.replica_set_name, environ)
     auth_database = resolve_env(config.authentication_database, environ)

@@ -30,8 +30,9 @@ from .resolve import (
     hostname_or_local,
     join_host_port,
     parse_go_bool,
-    parse_port,
+    port_error,
     resolve_env,
+    resolve_port,
     with_default,
 )
 
@@ -188,12 +189,8 @@ def build(config: MySQLProbe, *, environ: Mapping[str, str], logger: Logger) -> 
     password = resolve_env(config.credentials.password, environ)
     logger.add_secret(password)
     host = hostname_or_local(resolve_env(config.host.hostname, environ))
-    port_text = with_default(
-        resolve_env(config.host.port, environ),
-        DEFAULT_PORT,
-        key="Port",
-        kind="mysql",
-        logger=logger,
+    port = resolve_port(
+        config.host.port, environ, DEFAULT_PORT, key="Port", kind="mysql", logger=logger
     )
     allow_native = with_default(
         resolve_env(config.allow_native_password, environ),
@@ -202,8 +199,6 @@ def build(config: MySQLProbe, *, environ: Mapping[str, str], logger: Logger) -> 
         kind="mysql",
         logger=logger,
     )
-    try:
-        port = parse_port(port_text)
-    except ValueError as error:
-        return BrokenChecker("mysql", join_host_port(host, port_text), f"mysql: {error}")
+    if isinstance(port, str):
+        return BrokenChecker("mysql", join_host_port(host, port), f"mysql: {port_error(port)}")
     return MySQLChecker(host, port, user, password, database, parse_go_bool(allow_native) is True)

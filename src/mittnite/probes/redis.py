@@ -17,7 +17,7 @@ import contextlib
 
 from .base import BrokenChecker, Checker, ProbeError
 from .connect import can_connect, open_tcp
-from .resolve import hostname_or_local, join_host_port, parse_port, resolve_env, with_default
+from .resolve import hostname_or_local, join_host_port, port_error, resolve_env, resolve_port
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -124,15 +124,9 @@ def build(config: RedisProbe, *, environ: Mapping[str, str], logger: Logger) -> 
     host = hostname_or_local(resolve_env(config.host.hostname, environ))
     password = resolve_env(config.password, environ)
     logger.add_secret(password)
-    port_text = with_default(
-        resolve_env(config.host.port, environ),
-        DEFAULT_PORT,
-        key="port",
-        kind="redis",
-        logger=logger,
+    port = resolve_port(
+        config.host.port, environ, DEFAULT_PORT, key="port", kind="redis", logger=logger
     )
-    try:
-        port = parse_port(port_text)
-    except ValueError as error:
-        return BrokenChecker("redis", join_host_port(host, port_text), f"redis: {error}")
+    if isinstance(port, str):
+        return BrokenChecker("redis", join_host_port(host, port), f"redis: {port_error(port)}")
     return RedisChecker(host, port, password)

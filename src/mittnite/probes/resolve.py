@@ -13,6 +13,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from ..config.model import Port
     from ..logs.logger import Logger
 
 ENV_PREFIX = "ENV:"
@@ -40,15 +41,39 @@ def with_default(value: str, default: str, *, key: str, kind: str, logger: Logge
     return default
 
 
+def resolve_port(
+    port: Port, environ: Mapping[str, str], default: str, *, key: str, kind: str, logger: Logger
+) -> int | str:
+    """The probe's port: as parsed at load time, or from ``ENV:NAME`` (the default when empty).
+
+    Returns the number, or the text an ``ENV:`` variable held when it is not
+    a port (for the probe's error message).
+    """
+    if isinstance(port, int):
+        return port
+    text = with_default(
+        "" if port is None else environ.get(port.name, ""), default, key=key, kind=kind, logger=logger
+    )
+    try:
+        return parse_port(text)
+    except ValueError:
+        return text
+
+
 def hostname_or_local(hostname: str) -> str:
     """An empty hostname means this machine (Go dials ``:port`` locally)."""
     return hostname or LOCALHOST
 
 
+def port_error(text: str) -> str:
+    """Why ``text`` (from an ``ENV:`` variable) is not a port, in words."""
+    return f"invalid port {text!r} (expected a number from 1 to 65535)"
+
+
 def parse_port(text: str) -> int:
     """A TCP port number; :class:`ValueError` with a message a person understands."""
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise ValueError(f"invalid port {text!r} (expected a number from 1 to 65535)")
+    if not (text.isascii() and text.isdigit()) or len(text) > 5 or not 0 < int(text) < 65536:
+        raise ValueError(port_error(text))
     return int(text)
 
 

@@ -13,7 +13,7 @@ import contextlib
 
 from .base import BrokenChecker, Checker, ProbeError
 from .connect import can_connect, open_tcp
-from .resolve import hostname_or_local, join_host_port, parse_port, resolve_env, with_default
+from .resolve import hostname_or_local, join_host_port, port_error, resolve_env, resolve_port
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -92,11 +92,9 @@ class SmtpChecker(Checker):
 
 def build(config: SmtpProbe, *, environ: Mapping[str, str], logger: Logger) -> Checker:
     host = hostname_or_local(resolve_env(config.host.hostname, environ))
-    port_text = with_default(
-        resolve_env(config.host.port, environ), DEFAULT_PORT, key="port", kind="smtp", logger=logger
+    port = resolve_port(
+        config.host.port, environ, DEFAULT_PORT, key="port", kind="smtp", logger=logger
     )
-    try:
-        port = parse_port(port_text)
-    except ValueError as error:
-        return BrokenChecker("smtp", join_host_port(host, port_text), f"smtp: {error}")
+    if isinstance(port, str):
+        return BrokenChecker("smtp", join_host_port(host, port), f"smtp: {port_error(port)}")
     return SmtpChecker(host, port)

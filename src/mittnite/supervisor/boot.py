@@ -16,7 +16,7 @@ import signal
 import subprocess
 
 from ..runtime.spawn import SpawnError, spawn
-from .job import DRAIN_TIMEOUT, parse_stop_signal, parse_stop_timeout, prepare_output
+from .job import DRAIN_TIMEOUT, prepare_output, stop_signal_number, stop_timeout_seconds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,11 +30,8 @@ class BootFailure(Exception):
 
 async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None:
     """Run one boot job; returns ``None`` on success or the reason it failed."""
-    from ..golang.gotime import parse_duration
-
     log = context.logger.with_fields(**{"job.name": config.name})
-    timeout_ns = parse_duration(config.effective_timeout)
-    timeout = timeout_ns / 1e9 if timeout_ns > 0 else None
+    timeout = config.timeout.seconds if config.timeout.nanoseconds > 0 else None
     plan = prepare_output(config, context, None)
     log.info("starting job")
     try:
@@ -63,17 +60,17 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
             if reason is not None:
                 log.error("job exited with error", error=reason)
         except TimeoutError:
-            grace = parse_stop_timeout(config.stop_timeout, context.stop_timeout)
-            log.error(f"boot job did not finish within {config.effective_timeout}; stopping it")
-            stop_signal = parse_stop_signal(config.stop_signal)
+            grace = stop_timeout_seconds(config.stop_timeout, context.stop_timeout)
+            log.error(f"boot job did not finish within {config.timeout}; stopping it")
+            stop_signal = stop_signal_number(config.stop_signal)
             if stop_signal == signal.SIGTERM:
                 log.info("sent SIGTERM to job's process group")
             status = await child.terminate(grace, stop_signal)
             reason = status.describe()
         except asyncio.CancelledError:
             await child.terminate(
-                parse_stop_timeout(config.stop_timeout, context.stop_timeout),
-                parse_stop_signal(config.stop_signal),
+                stop_timeout_seconds(config.stop_timeout, context.stop_timeout),
+                stop_signal_number(config.stop_signal),
             )
             raise
     finally:

@@ -32,7 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from ..config.model import BaseJob, JobConfig, Watch, WatchCommand
+    from ..config.model import BaseJob, Duration, JobConfig, Signal, Watch, WatchCommand
     from ..core.job import Action
     from ..logs.logger import BoundLogger
     from ..runtime.spawn import Child
@@ -45,22 +45,14 @@ if TYPE_CHECKING:
 DRAIN_TIMEOUT = 2.0
 
 
-def parse_stop_signal(text: str) -> int:
-    """The configured ``stopSignal`` (validated at load time) as a number."""
-    if not text:
-        return int(signal.SIGTERM)
-    from ..config.validate import parse_signal
-
-    return parse_signal(text)
+def stop_signal_number(signal_: Signal | None) -> int:
+    """The configured ``stopSignal`` (parsed at load time), SIGTERM by default."""
+    return int(signal.SIGTERM) if signal_ is None else signal_.number
 
 
-def parse_stop_timeout(text: str, default: float) -> float:
-    """The configured ``stopTimeout`` in seconds (validated at load time)."""
-    if not text:
-        return default
-    from ..golang.gotime import parse_duration
-
-    return parse_duration(text) / 1e9
+def stop_timeout_seconds(timeout: Duration | None, default: float) -> float:
+    """The configured ``stopTimeout`` (parsed at load time), ``--stop-timeout`` by default."""
+    return default if timeout is None else timeout.seconds
 
 
 class ProcessRun:
@@ -224,8 +216,8 @@ class SupervisedJob:
             max_attempts=config.effective_max_attempts,
             can_fail=config.can_fail,
             one_time=config.one_time,
-            stop_signal=parse_stop_signal(config.stop_signal),
-            stop_timeout=parse_stop_timeout(config.stop_timeout, context.stop_timeout),
+            stop_signal=stop_signal_number(config.stop_signal),
+            stop_timeout=stop_timeout_seconds(config.stop_timeout, context.stop_timeout),
             keep_running=context.keep_running,
         )
         self._on_finished = on_finished

@@ -86,7 +86,7 @@ class JobSet:
         """Watches of a lazy job signal (or restart) its process while one runs."""
         if lazy.config is None or not lazy.config.watches:
             return
-        from .job import parse_stop_timeout, start_file_watcher
+        from .job import start_file_watcher, stop_timeout_seconds
 
         async def fired(watch: Watch, changes: list[Change]) -> None:
             if not lazy.running:
@@ -99,7 +99,7 @@ class JobSet:
                 lazy.forward_signal(watch.signal)
 
         log = self.context.logger.with_fields(**{"job.name": lazy.name})
-        timeout = parse_stop_timeout(lazy.config.stop_timeout, self.context.stop_timeout)
+        timeout = stop_timeout_seconds(lazy.config.stop_timeout, self.context.stop_timeout)
         watcher = start_file_watcher(
             lazy.name, lazy.config.watches, self.context, fired, timeout, log
         )

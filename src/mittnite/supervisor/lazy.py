@@ -108,17 +108,12 @@ class ListenerSpec:
 
 
 def listener_specs(listeners: Sequence[Listener] | None) -> list[ListenerSpec]:
-    """Parse the configured ``listen`` blocks (already validated at load time)."""
-    from ..config.addresses import parse_address
-
-    return [
-        ListenerSpec(
-            listener.address,
-            parse_address(listener.address, listener.effective_listen_protocol),
-            parse_address(listener.forward, listener.effective_forward_protocol),
-        )
-        for listener in listeners or ()
-    ]
+    """The configured ``listen`` blocks, their addresses parsed at load time."""
+    specs = []
+    for listener in listeners or ():
+        assert listener.listen is not None and listener.upstream is not None, "checked at load"
+        specs.append(ListenerSpec(listener.address, listener.listen, listener.upstream))
+    return specs
 
 
 def go_duration_text(seconds: float) -> str:
@@ -286,15 +281,15 @@ class LazyJob:
         stop_signal: int = signal.SIGTERM,
         ring: LogRing | None = None,
     ) -> LazyJob:
-        """Build from a ``job`` block with ``lazy``; durations are Go durations."""
-        from ..golang.gotime_duration import format_duration, parse_duration
+        """Build from a ``job`` block with ``lazy`` (durations parsed at load time)."""
+        from ..golang.gotime_duration import format_duration
 
         laziness = config.laziness
         spin_up = DEFAULT_SPIN_UP * 1e9
         cool_down = DEFAULT_COOL_DOWN * 1e9
         if laziness is not None:
-            spin_up = int(parse_duration(laziness.effective_spin_up_timeout))
-            cool_down = int(parse_duration(laziness.effective_cool_down_timeout))
+            spin_up = laziness.spin_up_timeout.nanoseconds
+            cool_down = laziness.cool_down_timeout.nanoseconds
         return cls(
             config.name,
             listener_specs(config.listeners),

@@ -13,7 +13,7 @@ import subprocess
 
 from ..logs.ring import LogRing
 from ..runtime.spawn import spawn
-from .job import ProcessRun, parse_stop_signal, parse_stop_timeout, prepare_output
+from .job import ProcessRun, prepare_output, stop_signal_number, stop_timeout_seconds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ class LazyProcess:
         self.config = config
         self.context = context
         self.ring = ring
-        self.stop_signal = parse_stop_signal(config.stop_signal)
-        self.stop_timeout = parse_stop_timeout(config.stop_timeout, context.stop_timeout)
+        self.stop_signal = stop_signal_number(config.stop_signal)
+        self.stop_timeout = stop_timeout_seconds(config.stop_timeout, context.stop_timeout)
         self.log = context.logger.with_fields(**{"job.name": config.name})
         self._run: ProcessRun | None = None
         self._on_exit: Callable[[bool, str], None] = lambda _success, _text: None

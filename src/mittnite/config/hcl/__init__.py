@@ -5,7 +5,7 @@ It imports nothing else from mittnite; see :mod:`.decode` for the decoding rules
 
 from .decode import Decoder, StructValue, Warning, parse_go_int, zero_value
 from .errors import HclDecodeError, HclError, HclSyntaxError, Pos
-from .parser import parse, parse_any
+from .parser import is_json, parse, parse_any
 from .types import (
     AnyType,
     BoolType,
@@ -39,6 +39,7 @@ __all__ = [
     "StructType",
     "StructValue",
     "Warning",
+    "is_json",
     "parse",
     "parse_any",
     "parse_go_int",

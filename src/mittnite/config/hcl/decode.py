@@ -1,22 +1,27 @@
-"""Decode an HCL syntax tree into plain values, following hcl v1's rules.
+"""Decode an HCL syntax tree into plain values, following hcl v1's decoder rule by rule.
 
 Users' configurations rely on hcl v1's decoding behaviour, so it is
-reproduced rule by rule (see the upstream behaviour notes, section 3.3):
+reproduced exactly (the upstream behaviour notes, section 3.3):
 
-* keys match field names case-insensitively;
+* keys match field names case-insensitively (Go's ``EqualFold``);
 * ``job "a" {}`` (a labelled block) and ``job { }`` / ``job = { }`` both
   feed a field; labelled blocks are decoded first, then the unlabelled ones;
 * slices accumulate: every ``watch`` block, and every ``args = [...]``
   assignment, appends;
 * pointers (``lazy``, ``overwrite``, probe kinds) are replaced by each occurrence;
 * strings accept integer literals verbatim, integers accept quoted integers
-  (``strconv.ParseInt`` with base prefixes), booleans only ``true``/``false``;
+  (``strconv.ParseInt`` with base prefixes and ``_``), booleans only
+  ``true``/``false``;
 * free-form maps (``params``) keep Go's kinds: int, float64, string, bool,
   ``[]interface{}``; an object nested in a map becomes a one-element list of
-  maps (:class:`MapList`); repeated keys are merged the way Go merges them.
+  maps (:class:`MapList`); repeated keys are merged the way Go merges them;
+* a value is read (unquoted) only when a field uses it.
 
-Unlike hcl v1 it also reports keys no field uses (with a suggestion), and
-its errors say in plain words what was expected.
+Unlike hcl v1, which stops at the first problem, the decoder records an error
+and goes on with the next field, list element or map entry, so one run
+reports every mistake of a file. It also reports keys no field uses (with a
+suggestion). ``StructValue.field_pos`` remembers where each field's value was
+written, for the checks that come after decoding.
 """
 
 from __future__ import annotations
@@ -29,9 +34,11 @@ from .ast import (
     ObjectList,
     ObjectNode,
     describe_node,
+    fold_key,
 )
-from .errors import HclDecodeError, Pos
+from .errors import HclDecodeError, HclError, Pos
 from .lexer import Tok
+from .numbers import NumberError, parse_float, parse_int
 from .types import (
     AnyType,
     BoolType,
@@ -56,25 +63,33 @@ if TYPE_CHECKING:
 
 
 class StructValue(dict[str, "Any"]):
-    """A decoded struct: Go field name → value, plus where things were written."""
+    """A decoded struct: Go field name → value, plus where things were written.
+
+    ``failed`` names the fields whose value could not be decoded (an error was
+    recorded; the field holds whatever decoded before), so later checks can
+    leave them alone instead of piling up follow-up errors.
+    """
 
     pos: Pos | None
     field_pos: dict[str, Pos]
+    failed: set[str]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pos = None
         self.field_pos = {}
+        self.failed = set()
 
 
 class Warning:
     """Something that decoded but is probably not what the author meant."""
 
-    __slots__ = ("message", "pos")
+    __slots__ = ("hint", "message", "pos")
 
-    def __init__(self, pos: Pos, message: str) -> None:
+    def __init__(self, pos: Pos, message: str, hint: str = "") -> None:
         self.pos = pos
         self.message = message
+        self.hint = hint
 
 
 def zero_value(spec: TypeSpec) -> Any:
@@ -95,92 +110,50 @@ def zero_value(spec: TypeSpec) -> Any:
     return None
 
 
-_INT64_MIN = -(1 << 63)
-_INT64_MAX = (1 << 63) - 1
-
-
 def parse_go_int(text: str) -> int | None:
-    """``strconv.ParseInt(text, 0, 64)``: sign, ``0x``/``0o``/``0b``/leading-0 octal
-    prefixes, ``_`` between digits when a prefix allows it. ``None`` if invalid
-    or out of range (see :func:`go_int_problem` for which)."""
-    value = _parse_go_int_unbounded(text)
-    if value is None or value < _INT64_MIN or value > _INT64_MAX:
+    """``strconv.ParseInt(text, 0, 64)``, or ``None`` if it refuses ``text``."""
+    try:
+        return parse_int(text)
+    except NumberError:
         return None
-    return value
-
-
-def go_int_problem(text: str) -> str:
-    """Why :func:`parse_go_int` refused ``text``, in words."""
-    if _parse_go_int_unbounded(text) is None:
-        return "is not a whole number"
-    return "is out of range for a 64-bit integer"
-
-
-def _parse_go_int_unbounded(text: str) -> int | None:
-    s = text
-    sign = 1
-    if s[:1] in ("+", "-"):
-        sign = -1 if s[0] == "-" else 1
-        s = s[1:]
-    if not s:
-        return None
-    base = 10
-    digits = s
-    prefixed = False
-    lowered = s[:2].lower()
-    if lowered in ("0x", "0o", "0b"):
-        base = {"0x": 16, "0o": 8, "0b": 2}[lowered]
-        digits = s[2:]
-        prefixed = True
-    elif len(s) > 1 and s[0] == "0":
-        base = 8
-        digits = s[1:]
-        prefixed = True
-    if "_" in s:
-        if not _underscores_ok(s, prefixed):
-            return None
-        digits = digits.replace("_", "")
-    if not digits:
-        return None
-    allowed = "0123456789abcdef"[:base]
-    if any(c.lower() not in allowed for c in digits):
-        return None
-    return sign * int(digits, base)
-
-
-def _underscores_ok(s: str, prefixed: bool) -> bool:
-    """Go's rule: underscores only with a base prefix, and only between digits."""
-    if not prefixed:
-        return False
-    saw = "^"  # '^' start, '0' digit or prefix, '_' underscore, '!' other
-    i = 0
-    if len(s) >= 2 and s[0] == "0" and s[1].lower() in "xob":
-        i = 2
-        saw = "0"
-    for ch in s[i:]:
-        if ch == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        elif ch.isalnum():
-            saw = "0"
-        else:
-            return False
-    return saw != "_"
 
 
 class Decoder:
-    """Decodes one document; collects warnings as it goes."""
+    """Decodes documents; collects errors and warnings as it goes."""
 
     def __init__(self, on_warning: Callable[[Warning], None] | None = None) -> None:
         self.warnings: list[Warning] = []
+        self.errors: list[HclError] = []
         self._on_warning = on_warning
 
-    def warn(self, pos: Pos, message: str) -> None:
-        warning = Warning(pos, message)
+    def warn(self, pos: Pos, message: str, hint: str = "") -> None:
+        warning = Warning(pos, message, hint)
         self.warnings.append(warning)
         if self._on_warning is not None:
             self._on_warning(warning)
+
+    def decode_document(self, body: ObjectList, spec: StructType) -> StructValue:
+        """Decode a whole file; problems are in :attr:`errors` and :attr:`warnings`."""
+        result: StructValue = zero_value(spec)
+        self._attempt(lambda: self._struct("", body, spec, result))
+        return result
+
+    def _attempt(self, action: Callable[[], Any], extension: bool = False) -> bool:
+        """Run one decoding step; a failure is recorded and the caller goes on.
+
+        ``extension``: the step decodes a key the original ignores, so hcl v1
+        would not have complained.
+        """
+        errors_before = len(self.errors)
+        try:
+            action()
+        except HclError as exc:
+            self.errors.append(exc)
+        if extension:
+            for error in self.errors[errors_before:]:
+                if error.stricter is None:
+                    error.stricter = "extension-field"
+        return len(self.errors) == errors_before
 
     # -- dispatch -------------------------------------------------------------
     def decode(self, where: str, node: Node, spec: TypeSpec, current: Any) -> Any:
@@ -204,9 +177,9 @@ class Decoder:
         return self._any(where, node, current, in_slice=False)
 
     # -- scalars ----------------------------------------------------------------
-    def _mismatch(self, where: str, node: Node, expected: str) -> HclDecodeError:
+    def _mismatch(self, where: str, node: Node, expected: str, hint: str = "") -> HclDecodeError:
         return HclDecodeError(
-            node.pos, f"{where}: expected {expected}, found {describe_node(node)}"
+            node_pos(node), f"{where}: expected {expected}, found {describe_node(node)}", hint=hint
         )
 
     def _string(self, where: str, node: Node) -> str:
@@ -215,39 +188,54 @@ class Decoder:
                 return node.text
             if node.kind in (Tok.STRING, Tok.HEREDOC):
                 return node.value
+            if node.kind in (Tok.BOOL, Tok.FLOAT):
+                raise self._mismatch(
+                    where, node, "a string", f'write "{node.text}" in quotes if you mean text'
+                )
+        if isinstance(node, ListNode) and len(node.items) == 1:
+            raise self._mismatch(where, node, "a string", "write the value without [ ]")
         raise self._mismatch(where, node, "a string")
 
     def _int(self, where: str, node: Node) -> int:
         if isinstance(node, Literal) and node.kind in (Tok.NUMBER, Tok.STRING):
             text = node.text if node.kind == Tok.NUMBER else node.value
-            value = parse_go_int(text)
-            if value is None:
-                raise HclDecodeError(node.pos, f"{where}: {text!r} {go_int_problem(text)}")
-            return value
-        raise self._mismatch(where, node, "a whole number")
+            try:
+                return parse_int(text)
+            except NumberError as exc:
+                if exc.kind == "range":
+                    raise HclDecodeError(
+                        node.pos,
+                        f"{where}: {describe_node(node)} is out of range for a whole number "
+                        "(-9223372036854775808 to 9223372036854775807)",
+                    ) from None
+                raise self._mismatch(where, node, "a whole number", _INT_HINT) from None
+        raise self._mismatch(where, node, "a whole number", _INT_HINT)
 
     def _bool(self, where: str, node: Node) -> bool:
         if isinstance(node, Literal) and node.kind == Tok.BOOL:
             return node.text == "true"
         hint = ""
-        if (
-            isinstance(node, Literal)
-            and node.kind == Tok.STRING
-            and node.value
-            in (
-                "true",
-                "false",
-            )
-        ):
-            hint = f" (write {node.value} without quotes)"
+        if isinstance(node, Literal) and node.kind == Tok.STRING and node.text:
+            value = _safe_value(node)
+            if value in ("true", "false"):
+                hint = f"write {value} without quotes"
+            elif value is not None and value.lower() in ("yes", "no", "on", "off", "1", "0"):
+                truth = "true" if value.lower() in ("yes", "on", "1") else "false"
+                hint = f"write {truth} without quotes"
+        elif isinstance(node, Literal) and node.kind == Tok.NUMBER and node.text in ("0", "1"):
+            hint = f"write {'true' if node.text == '1' else 'false'}"
         raise HclDecodeError(
-            node.pos,
-            f"{where}: expected true or false, found {describe_node(node)}{hint}",
+            node_pos(node), f"{where}: expected true or false, found {describe_node(node)}", hint=hint
         )
 
     def _float(self, where: str, node: Node) -> float:
         if isinstance(node, Literal) and node.kind in (Tok.NUMBER, Tok.FLOAT):
-            return _go_float(node.text, node.pos, where)
+            try:
+                return parse_float(node.text)
+            except NumberError:
+                raise HclDecodeError(
+                    node.pos, f"{where}: {describe_node(node)} is not a number hcl v1 can read"
+                ) from None
         raise self._mismatch(where, node, "a number")
 
     # -- containers -------------------------------------------------------------
@@ -260,21 +248,29 @@ class Decoder:
         elif isinstance(node, ListNode):
             items = node.items
         else:
-            raise self._mismatch(where, node, "a list")
+            hint = ""
+            if isinstance(node, Literal) and node.kind in (Tok.STRING, Tok.NUMBER):
+                hint = f"write [{node.text}]"
+            raise self._mismatch(where, node, "a list", hint)
         result: list[Any] = (
             current if current is not None else (MapList() if isinstance(elem, MapType) else [])
         )
+        struct_elem = _is_struct(elem)
         for index, item in enumerate(items):
-            if isinstance(item, ObjectItem) and _is_struct(elem) and len(item.keys) == 2:
+            if isinstance(item, ObjectItem) and struct_elem and len(item.keys) == 2:
                 item = _expand_item(item)
-            label = (
-                where if isinstance(item, ObjectItem) and _is_struct(elem) else f"{where}[{index}]"
-            )
-            if isinstance(elem, AnyType):
-                result.append(self._any(label, item, None, in_slice=True))
-            else:
-                result.append(self.decode(label, item, elem, zero_value(elem)))
+            label = where if isinstance(item, ObjectItem) and struct_elem else f"{where}[{index}]"
+
+            def element(item: Node = item, label: str = label) -> None:
+                result.append(self._element(label, item, elem))
+
+            self._attempt(element)
         return result
+
+    def _element(self, label: str, item: Node, elem: TypeSpec) -> Any:
+        if isinstance(elem, AnyType):
+            return self._any(label, item, None, in_slice=True)
+        return self.decode(label, item, elem, zero_value(elem))
 
     def _map(self, where: str, node: Node, current: Any) -> dict[str, Any]:
         if isinstance(node, ObjectItem):
@@ -288,14 +284,24 @@ class Decoder:
         for item in node.items:
             if not item.keys:
                 raise HclDecodeError(item.pos, f"{where}: every entry of a map needs a key")
-            key = item.keys[0].name
+            try:
+                key = item.keys[0].name
+            except HclError as exc:
+                self.errors.append(exc)
+                continue
             if key in done:
                 continue
             value_node: Node = item.value
             if len(item.keys) > 1:
                 value_node = node.filter(key)
                 done.add(key)
-            result[key] = self._any(f"{where}.{key}", value_node, result.get(key), in_slice=False)
+
+            def entry(key: str = key, value_node: Node = value_node) -> None:
+                result[key] = self._any(
+                    f"{where}.{key}", value_node, result.get(key), in_slice=False
+                )
+
+            self._attempt(entry)
         return result
 
     def _any(self, where: str, node: Node, current: Any, *, in_slice: bool) -> Any:
@@ -312,11 +318,11 @@ class Decoder:
             if node.kind == Tok.BOOL:
                 return node.text == "true"
             if node.kind == Tok.FLOAT:
-                return _go_float(node.text, node.pos, where)
+                return self._float(where, node)
             if node.kind == Tok.NUMBER:
                 return self._int(where, node)
             return node.value
-        raise HclDecodeError(node.pos, f"{where}: a labelled block cannot be used here")
+        raise HclDecodeError(node_pos(node), f"{where}: a labelled block cannot be used here")
 
     def _into_existing(self, where: str, node: Node, current: Any) -> Any:
         if isinstance(current, bool):
@@ -348,58 +354,127 @@ class Decoder:
         result: StructValue = current if isinstance(current, StructValue) else zero_value(spec)
         if result.pos is None:
             result.pos = item.pos if item is not None else node.pos
+        # hcl v1 filters the body once per field; grouping the items by their folded
+        # first key once gives the same matches, in the same order, much faster.
+        groups: dict[str, list[ObjectItem]] = {}
+        for entry in node.items:
+            if entry.keys and self._readable(entry.keys[0]):
+                groups.setdefault(fold_key(entry.keys[0].name), []).append(entry)
         key_field = next((f for f in spec.fields if f.is_key), None)
         if key_field is not None:
-            if item is None or not item.keys:
-                raise HclDecodeError(
-                    node.pos, f"{where}: this block needs a name (a label after its type)"
-                )
-            result[key_field.go_name] = item.keys[0].name
-            result.field_pos[key_field.go_name] = item.keys[0].pos
-            where = f'{where} "{item.keys[0].name}"'
+            label = self._label(where, item, node)
+            if label is None:
+                result.failed.add(key_field.go_name)
+            else:
+                result[key_field.go_name] = label.name
+                result.field_pos[key_field.go_name] = label.pos
+                where = f'{where} "{label.name}"'
         for f in spec.fields:
             if not f.is_key:
-                self._struct_field(where, node, f, result)
+                matching = groups.get(f.folded)
+                if matching:
+                    self._struct_field(where, node, matching, f, result)
         self._warn_unknown(where, node, spec)
         return result
 
-    def _struct_field(self, where: str, body: ObjectList, f: Field, result: StructValue) -> None:
-        matches = body.filter(f.hcl_name)
-        if not matches.items:
-            return
+    def _label(self, where: str, item: ObjectItem | None, node: ObjectList) -> Key | None:
+        if item is None or not item.keys:
+            self.errors.append(
+                HclDecodeError(
+                    item.pos if item is not None else node.pos,
+                    f"{where}: this block needs a name (a label after its type)",
+                )
+            )
+            return None
+        label = item.keys[0]
+        return label if self._readable(label) else None
+
+    def _readable(self, key: Key) -> bool:
+        """Whether the key can be unquoted (hcl v1 reads every key it filters); else an error."""
+        try:
+            key.name  # noqa: B018 - evaluated for its error
+        except HclError as exc:
+            self.errors.append(exc)
+            return False
+        return True
+
+    def _struct_field(
+        self,
+        where: str,
+        body: ObjectList,
+        items: list[ObjectItem],
+        f: Field,
+        result: StructValue,
+    ) -> None:
+        matches = ObjectList(
+            [ObjectItem(i.keys[1:], i.value, i.assign, i.pos) for i in items], body.pos
+        )
         label = f"{where}: {f.hcl_name}" if where else f.hcl_name
         labelled = matches.children()
+        errors_before = len(self.errors)
         if labelled.items:
-            result[f.go_name] = self.decode(label, labelled, f.type, result[f.go_name])
-            result.field_pos[f.go_name] = labelled.items[0].pos
+
+            def labelled_field() -> None:
+                result[f.go_name] = self.decode(label, labelled, f.type, result[f.go_name])
+
+            result.field_pos.setdefault(f.go_name, labelled.items[0].pos)
+            if not self._attempt(labelled_field, f.extension):
+                result.failed.add(f.go_name)
         for match in matches.elements().items:
             value: Node = match.value
             if isinstance(value, ObjectNode):
                 value = value.body
-            result[f.go_name] = self.decode(label, value, f.type, result[f.go_name])
-            result.field_pos[f.go_name] = match.value.pos
+
+            def element_field(value: Node = value) -> None:
+                result[f.go_name] = self.decode(label, value, f.type, result[f.go_name])
+
+            result.field_pos[f.go_name] = node_pos(match.value)
+            if not self._attempt(element_field, f.extension):
+                result.failed.add(f.go_name)
+        if f.hint:
+            for error in self.errors[errors_before:]:
+                if error.message.startswith(f"{label}: expected"):
+                    error.hint = f.hint
 
     def _warn_unknown(self, where: str, body: ObjectList, spec: StructType) -> None:
         known = [f.hcl_name for f in spec.fields if not f.is_key]
         for item in body.items:
-            if not item.keys or spec.field_named(item.keys[0].name) is not None:
+            if not item.keys:
                 continue
-            key = item.keys[0]
-            self.warn(key.pos, _unknown_key_message(where, key, spec, known))
+            name = item.keys[0].safe_name
+            if name is None or spec.field_named(name) is not None:
+                continue
+            prefix = f"{where}: " if where else ""
+            self.warn(
+                item.keys[0].pos,
+                f"{prefix}unknown key '{name}' is ignored",
+                _unknown_key_hint(name, spec, known),
+            )
 
 
-def _unknown_key_message(where: str, key: Key, spec: StructType, known: list[str]) -> str:
-    prefix = f"{where}: " if where else ""
-    hint = spec.hints.get(key.name.casefold())
+def node_pos(node: Node) -> Pos:
+    return node.pos
+
+
+def _safe_value(node: Literal) -> str | None:
+    try:
+        return node.value
+    except HclError:
+        return None
+
+
+_INT_HINT = "a number like 3, or a quoted one like \"3\""
+
+
+def _unknown_key_hint(name: str, spec: StructType, known: list[str]) -> str:
+    hint = spec.hints.get(name.casefold())
     if hint is None:
         import difflib
 
         folded = {k.casefold(): k for k in known}
-        close = difflib.get_close_matches(key.name.casefold(), list(folded), n=1, cutoff=0.6)
-        hint = (
-            f"did you mean '{folded[close[0]]}'?" if close else ("known keys: " + ", ".join(known))
-        )
-    return f"{prefix}unknown key '{key.name}' is ignored; {hint}"
+        close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.6)
+        hint = f"did you mean '{folded[close[0]]}'?" if close else "known keys: " + ", ".join(known)
+    return hint
 
 
 def _is_struct(spec: TypeSpec) -> bool:
@@ -418,15 +493,3 @@ def _expand_item(item: ObjectItem) -> ObjectItem:
     inner = ObjectItem(item.keys[1:], item.value, item.assign, item.keys[1].pos)
     body = ObjectList([inner], item.pos)
     return ObjectItem(item.keys[:1], ObjectNode(body, item.pos), False, item.pos)
-
-
-def _go_float(text: str, pos: Pos, where: str) -> float:
-    try:
-        if text.lower().startswith(("0x", "-0x")):
-            value = parse_go_int(text)
-            if value is None:
-                raise ValueError(text)
-            return float(value)
-        return float(text)
-    except ValueError:
-        raise HclDecodeError(pos, f"{where}: {text!r} is not a number") from None

@@ -75,15 +75,28 @@ class PtrType:
 class Field:
     """A struct field: ``go_name`` is the output key, ``hcl_name`` the key matched
     (case-insensitively) in the configuration. ``is_key`` marks the field that
-    receives the block label (hcl's ``,key`` tag)."""
+    receives the block label (hcl's ``,key`` tag); ``extension`` a field the
+    original does not have (it ignores the key, we read it); ``hint`` replaces
+    the generic advice in type errors."""
 
-    __slots__ = ("go_name", "hcl_name", "is_key", "type")
+    __slots__ = ("extension", "folded", "go_name", "hcl_name", "hint", "is_key", "type")
 
-    def __init__(self, go_name: str, hcl_name: str, type: TypeSpec, is_key: bool = False) -> None:
+    def __init__(
+        self,
+        go_name: str,
+        hcl_name: str,
+        type: TypeSpec,
+        is_key: bool = False,
+        extension: bool = False,
+        hint: str = "",
+    ) -> None:
         self.go_name = go_name
         self.hcl_name = hcl_name
         self.type = type
         self.is_key = is_key
+        self.extension = extension
+        self.hint = hint  # how to write a value for it, for type errors
+        self.folded = hcl_name.lower()  # field names are ASCII
 
 
 class StructType:
