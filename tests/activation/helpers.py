@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import socket
 import sys
 from collections.abc import Mapping, Sequence
@@ -67,8 +68,13 @@ async def start_job(
     finally:
         os.close(write_end)
     output = os.fdopen(read_end, "rb")
-    line = await asyncio.get_running_loop().run_in_executor(None, output.readline)
-    assert line, "the job printed nothing"
+    try:
+        line = await asyncio.get_running_loop().run_in_executor(None, output.readline)
+        assert line, "the job printed nothing"
+    except BaseException:  # cancelled or failed while starting: leave no process behind
+        await child.terminate(5, signal.SIGKILL)
+        output.close()
+        raise
     return RunningJob(child, json.loads(line), output)
 
 
