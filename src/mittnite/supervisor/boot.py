@@ -10,12 +10,11 @@ stdout/stderr (the original closes them).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import subprocess
 
 from ..runtime.spawn import SpawnError, spawn
-from .job import DRAIN_TIMEOUT, parse_stop_signal, parse_stop_timeout, prepare_output
+from .job import drain_readers, parse_stop_signal, parse_stop_timeout, prepare_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -68,14 +67,7 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
             )
             raise
     finally:
-        if readers:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.gather(*(r.closed for r in readers)), DRAIN_TIMEOUT)
-            for reader in readers:
-                reader.close()
-        for fd in plan.file_fds:
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        await drain_readers(readers)
     return reason
 
 
