@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -64,7 +65,7 @@ def test_blocks_keep_the_same_lines_as_appending_one_by_one(
     """However the lines are grouped in blocks, the ring keeps the newest ones in budget."""
     ring = LogRing(capacity=capacity)
     bounds = sorted({0, len(lines), *(cut for cut in cuts if cut < len(lines))})
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         ring.append_block("stdout", b"".join(line + b"\n" for line in lines[start:end]))
     kept = [line for _, line in ring.tail()]
     assert kept == lines[len(lines) - len(kept) :]  # a suffix: the newest lines, in order

@@ -225,7 +225,9 @@ class DecoratedFramer(_Framer):
             first = data[shown:first_end]
             rest = data[first_end:]
             lead = first if self._continues(shown) else head + first
-            out = lead + head + rest[:-1].replace(NEWLINE, NEWLINE + head) + NEWLINE if rest else lead
+            out = (
+                lead + head + rest[:-1].replace(NEWLINE, NEWLINE + head) + NEWLINE if rest else lead
+            )
         else:
             out = head + data[:-1].replace(NEWLINE, NEWLINE + head) + NEWLINE
         self.destination.write(out, self)
