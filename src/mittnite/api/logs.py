@@ -19,7 +19,7 @@ exist yet is picked up when it appears.
 
 Lines are handed on with back-pressure (``await emit(line)``): a slow client
 slows only its own reading. Files wait for it; the ring does not (it is fed
-by the job): a ring follower whose backlog exceeds 10,000 lines or 1 MiB
+by the job): a ring follower whose backlog exceeds 10,000 lines or 4 MiB
 (:mod:`mittnite.logs.ring`) is cut off, and the session tells the client
 and disconnects it with close code 1011.
 """

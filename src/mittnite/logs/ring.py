@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CAPACITY = 64 * 1024
 FOLLOWER_BACKLOG = 10_000  # lines queued for one follower before it is cut off
-FOLLOWER_BYTES = 1 << 20  # bytes queued for one follower before it is cut off
+FOLLOWER_BYTES = 4 << 20  # bytes queued for one follower before it is cut off
 
 Block = tuple[str, bytes]
 
