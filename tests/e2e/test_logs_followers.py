@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import select
 import shutil
-import socket
 import sys
 import tempfile
 import time

@@ -77,7 +77,7 @@ def config(tmp_path: Path) -> dict[str, str]:
             ' args = ["-c", "i=0; while true; do i=$((i+1)); echo tick$i; sleep 0.02; done"]\n'
             f' stdout = "{tmp_path}/filer.log"\n enableTimestamps = true\n}}\n'
             'job "orphans" {\n command = "/bin/sh"\n'
-            " args = [\"-c\", \"i=0; while [ $i -lt 50 ]; do sh -c 'sleep 0.01 &'; i=$((i+1)); "
+            ' args = ["-c", "i=0; while [ $i -lt 50 ]; do sh -c \'sleep 0.01 &\'; i=$((i+1)); '
             f'done; touch {made}; exec sleep 1000"]\n'
             ' stdout = "/dev/null"\n}\n'
         )
