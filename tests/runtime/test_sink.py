@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import socket
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from mittnite.runtime.sink import (
     HIGH_WATER,
     LOG_ALLOWANCE,
+    PIPE_CAPACITY,
     Sink,
     ThreadedSink,
     open_sink,
@@ -53,9 +55,11 @@ def test_a_pipe_is_reopened_privately_and_the_shared_description_stays_blocking(
             assert type(sink) is Sink and sink.fileno != write_end
             assert os.get_blocking(write_end)  # the descriptor others share is untouched
             assert not os.get_blocking(sink.fileno)
+            capacity = fcntl.fcntl(write_end, 1032)  # F_GETPIPE_SZ
+            assert capacity == PIPE_CAPACITY  # grown (for everybody: only a bigger buffer)
             written = fill(sink, 3 * HIGH_WATER)
             assert not sink.has_room()  # nobody reads: buffered, the loop never blocked
-            assert sink.buffered == len(written) - 65536  # the pipe took its 64 KiB
+            assert sink.buffered == len(written) - capacity
             woken: list[bool] = []
             sink.when_room(lambda: woken.append(True))
             received = bytearray()
@@ -126,15 +130,16 @@ def test_a_destination_without_reader_is_broken_and_never_blocks_anybody() -> No
     async def scenario() -> None:
         read_end, write_end = os.pipe()
         sink = open_sink(write_end)
-        fill(sink, HIGH_WATER * 2)
+        fill(sink, HIGH_WATER * 3)
         assert not sink.has_room()
         woken: list[bool] = []
         sink.when_room(lambda: woken.append(True))
+        buffered = sink.buffered
         os.close(read_end)  # the reader is gone for good
         assert await eventually(lambda: sink.broken)
         assert woken == [True] and sink.has_room() and sink.buffered == 0
         sink.write(b"more\n")
-        assert sink.discarded >= HIGH_WATER + 5
+        assert sink.discarded == buffered + 5
         sink.release()
         os.close(write_end)
 
@@ -145,13 +150,13 @@ def test_own_log_lines_get_an_allowance_then_are_dropped_and_reported() -> None:
     async def scenario() -> None:
         read_end, write_end = os.pipe()
         sink = open_sink(write_end)
-        written = fill(sink, HIGH_WATER + 65536 * 2)
+        written = fill(sink, 2 * HIGH_WATER + 65536 * 2)
         line = b"level=info msg=x\n"
         accepted = 0
         while sink.log_dropped == 0:
             sink.write_log(line)
             accepted += 1
-        assert sink.buffered <= HIGH_WATER + 65536 * 2 + LOG_ALLOWANCE
+        assert sink.buffered <= HIGH_WATER + 65536 * 2 + LOG_ALLOWANCE  # the pipe took 1 MiB
         for _ in range(9):
             sink.write_log(line)
         assert sink.log_dropped == 10 * len(line)
@@ -214,7 +219,7 @@ def test_close_discards_what_a_stalled_destination_did_not_take() -> None:
     async def scenario() -> None:
         read_end, write_end = os.pipe()
         sink = open_sink(write_end)
-        fill(sink, HIGH_WATER)
+        fill(sink, HIGH_WATER * 3)
         assert not await sink.drain(0.1)
         sink.close()
         assert sink.buffered == 0 and sink.discarded > 0

@@ -42,7 +42,11 @@ if TYPE_CHECKING:
 
         def write(self, data: bytes | memoryview, owner: object = None) -> None: ...
 
-    Record = Callable[[bytes | memoryview], None]
+    class Record(Protocol):
+        """Where complete lines are recorded (a job's :class:`~mittnite.logs.ring.LogRing`)."""
+
+        def __call__(self, block: bytes | memoryview, *, restart: bool = False) -> None: ...
+
 
 DEFAULT_MAX_LINE = 64 * 1024
 NEWLINE = b"\n"
@@ -158,7 +162,11 @@ class _Framer:
 
 
 class PlainFramer(_Framer):
-    """Passes the child's bytes on unchanged, in whole-line blocks."""
+    """Passes the child's bytes on unchanged, in whole-line blocks.
+
+    Blocks may also bypass it (``runtime.splice``): :meth:`spliceable` says
+    when that is allowed, :meth:`moved` records what was moved.
+    """
 
     def __init__(
         self,
@@ -166,8 +174,22 @@ class PlainFramer(_Framer):
         record: Record | None = None,
         *,
         max_line: int = DEFAULT_MAX_LINE,
+        wants_every_line: Callable[[], bool] | None = None,
     ) -> None:
         super().__init__(destination, record, max_line=max_line, strip_cr=False)
+        self.wants_every_line = wants_every_line
+
+    def spliceable(self) -> bool:
+        """Whether the next bytes may bypass mittnite: at a line start, nobody wants them all."""
+        if self.line:
+            return False
+        return self.wants_every_line is None or not self.wants_every_line()
+
+    def moved(self, lines: bytes, gap: bool) -> None:
+        """Complete lines passed by inside the kernel; ``lines`` are the last of them."""
+        self.completed += 1
+        if self.record is not None:
+            self.record(lines, restart=gap)
 
     def _lines(self, block: bytes | memoryview, shown: int) -> None:
         self.destination.write(memoryview(block)[shown:] if shown else block, self)

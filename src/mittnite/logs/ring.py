@@ -136,11 +136,22 @@ class LogRing:
         """Record one line (without its newline) of ``stream`` (stdout/stderr)."""
         self.append_block(stream, line + b"\n")
 
-    def append_block(self, stream: str, block: bytes | memoryview) -> None:
+    @property
+    def has_followers(self) -> bool:
+        return bool(self._followers)
+
+    def append_block(
+        self, stream: str, block: bytes | memoryview, *, restart: bool = False
+    ) -> None:
         """Record complete lines of ``stream``: ``block`` ends in ``\\n``.
 
         Only what the budget keeps is copied; followers get the whole block.
+        ``restart``: lines before ``block`` were not recorded (they passed by
+        unseen), so older lines are forgotten rather than shown next to it.
         """
+        if restart:
+            self._blocks.clear()
+            self._size = 0
         if not block:
             return
         if self._followers:

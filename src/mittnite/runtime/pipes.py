@@ -57,8 +57,13 @@ if TYPE_CHECKING:
 
         def when_room(self, callback: Callable[[], None]) -> None: ...
 
+    class Mover(Protocol):
+        """Moves bytes without reading them (``runtime.splice.BulkMover``)."""
 
-READ_SIZE = 256 * 1024
+        def move(self, on_done: Callable[[], None]) -> bool | None: ...
+
+
+READ_SIZE = 128 * 1024
 PIPE_SIZE = 256 * 1024  # requested capacity of a job's output pipe (best effort)
 PARTIAL_DELAY = 0.05  # seconds an unfinished line waits for its newline before it is shown
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
@@ -119,6 +124,7 @@ class OutputReader:
         terminal: bool = False,
         read_size: int = READ_SIZE,
         partial_delay: float = PARTIAL_DELAY,
+        mover: Mover | None = None,
     ) -> None:
         self._loop = asyncio.get_running_loop()
         self._fd = fd
@@ -130,6 +136,7 @@ class OutputReader:
         self._partial_since: float | None = None
         self._completed = consumer.completed
         self._timer: asyncio.TimerHandle | None = None
+        self._mover = mover
         self.paused = False
         self.error: OSError | None = None
         self.closed: asyncio.Future[None] = self._loop.create_future()
@@ -144,6 +151,13 @@ class OutputReader:
         if not self._gate.has_room():
             self._pause()
             return
+        if self._mover is not None:
+            moved = self._mover.move(self._resume)
+            if moved is not None:
+                if moved is False:  # the sink finishes the move, then calls _resume
+                    self._pause(wait_for_room=False)
+                self._track_partial()
+                return
         try:
             data = os.read(self._fd, self._read_size)
         except (BlockingIOError, InterruptedError):
@@ -156,8 +170,12 @@ class OutputReader:
         if not data:
             self._finish()
             return
+        self._consumer.feed(data)
+        self._track_partial()
+
+    def _track_partial(self) -> None:
+        """Time the unfinished line: since when has it been waiting for its newline?"""
         consumer = self._consumer
-        consumer.feed(data)
         if not consumer.partial:
             self._partial_since = None
         elif self._partial_since is None or consumer.completed != self._completed:
@@ -182,12 +200,13 @@ class OutputReader:
             self._partial_since = None
             self._consumer.show_partial()
 
-    def _pause(self) -> None:
+    def _pause(self, *, wait_for_room: bool = True) -> None:
         if self.paused or self.closed.done():
             return
         self.paused = True
         self._loop.remove_reader(self._fd)
-        self._gate.when_room(self._resume)
+        if wait_for_room:
+            self._gate.when_room(self._resume)
 
     def _resume(self) -> None:
         if not self.paused or self.closed.done():

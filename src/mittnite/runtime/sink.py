@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 HIGH_WATER = 1 << 20  # bytes buffered per destination before its producers pause
 LOW_WATER = 256 << 10  # producers resume once the buffer is down to this
 LOG_ALLOWANCE = 256 << 10  # extra room for mittnite's own log lines, then they are dropped
+PIPE_CAPACITY = 1 << 20  # requested capacity of a pipe that mittnite's output goes into
+_F_SETPIPE_SZ, _F_GETPIPE_SZ = 1031, 1032
 _BATCH_BYTES = 1 << 20  # at most this much per writev
 _BATCH_PARTS = 64
 _OPEN, _BROKEN, _CLOSED = "open", "broken", "closed"
@@ -112,6 +114,30 @@ class _SocketOutput:
         self.sock.close()
 
 
+class _PendingSplice:
+    """The rest of a block being moved from a job's pipe by ``splice`` (``runtime.splice``).
+
+    Holds its own descriptor of the job's pipe, so the move can finish even if the
+    job's reader lets go of the pipe meanwhile.
+    """
+
+    __slots__ = ("fd", "on_done", "remaining")
+
+    def __init__(self, fd: int, remaining: int, on_done: Callable[[], None]) -> None:
+        self.fd = os.dup(fd)
+        self.remaining = remaining
+        self.on_done = on_done
+
+    def finish(self, *, discard: bool = False) -> None:
+        if discard and self.remaining:
+            from .splice import discard as throw_away
+
+            throw_away(self.fd, self.remaining)
+        self.remaining = 0
+        os.close(self.fd)
+        self.on_done()
+
+
 class Sink:
     """One destination with a bounded buffer; never blocks the loop (see the module doc)."""
 
@@ -125,7 +151,7 @@ class Sink:
         self._output = output
         self.high_water = high_water
         self.low_water = min(low_water, high_water)
-        self._buffer: deque[bytes | memoryview] = deque()
+        self._buffer: deque[bytes | memoryview | _PendingSplice] = deque()
         self.buffered = 0
         """Bytes accepted but not yet written."""
         self.discarded = 0
@@ -148,6 +174,50 @@ class Sink:
     @property
     def broken(self) -> bool:
         return self._state == _BROKEN
+
+    @property
+    def idle(self) -> bool:
+        """Open with nothing queued: a block may be moved to it directly (``splice_from``)."""
+        return self._state == _OPEN and not self._buffer
+
+    @property
+    def can_splice(self) -> bool:
+        """Whether the destination is a pipe that ``splice`` can move job output into."""
+        if not isinstance(self._output, _FdOutput):
+            return False
+        try:
+            return stat.S_ISFIFO(os.fstat(self._output.fd).st_mode)
+        except OSError:
+            return False
+
+    def splice_from(self, fd: int, count: int, owner: object, on_done: Callable[[], None]) -> bool:
+        """Move ``count`` bytes waiting in pipe ``fd`` here inside the kernel (when idle).
+
+        True when done; False when the rest is queued, in order with later writes:
+        ``on_done`` is called once it is moved (or discarded), and until then the
+        producer must not read ``fd``.
+        """
+        from .splice import SPLICE_F_NONBLOCK, discard
+
+        self.last_writer = owner
+        moved = 0
+        try:
+            moved = os.splice(fd, self._output.fd, count, flags=SPLICE_F_NONBLOCK)
+        except BlockingIOError:
+            pass
+        except OSError as error:
+            if self._state == _OPEN:
+                self._break(error, 0)
+        if moved == count:
+            return True
+        if self._state != _OPEN:  # broken, or exiting: tried once, the rest is thrown away
+            discard(fd, count - moved)
+            self.discarded += count - moved
+            return True
+        self._buffer.append(_PendingSplice(fd, count - moved, on_done))
+        self.buffered += count - moved
+        self._want_writable()
+        return False
 
     # -- producers ---------------------------------------------------------------------------
     def has_room(self) -> bool:
@@ -213,36 +283,60 @@ class Sink:
         self._writing = False
 
     def _on_writable(self) -> None:
-        parts: list[bytes | memoryview] = []
-        total = 0
-        for part in self._buffer:
-            parts.append(part)
-            total += len(part)
-            if total >= _BATCH_BYTES or len(parts) >= _BATCH_PARTS:
-                break
+        first = self._buffer[0]
         try:
-            written = self._output.writev(parts) if len(parts) > 1 else self._output.write(parts[0])
+            if isinstance(first, _PendingSplice):
+                written = self._splice_more(first)
+            else:
+                written = self._write_more()
         except OSError as error:
             self._break(error, 0)
             return
-        self._consume(written)
+        self.buffered -= written
         if not self._buffer:
             self._stop_writing()
             self._settle_drained()
         if self.buffered <= self.low_water:
             self._wake()
 
-    def _consume(self, written: int) -> None:
-        self.buffered -= written
+    def _write_more(self) -> int:
+        parts: list[bytes | memoryview] = []
+        total = 0
+        for part in self._buffer:
+            if isinstance(part, _PendingSplice):
+                break
+            parts.append(part)
+            total += len(part)
+            if total >= _BATCH_BYTES or len(parts) >= _BATCH_PARTS:
+                break
+        written = self._output.writev(parts) if len(parts) > 1 else self._output.write(parts[0])
         buffer = self._buffer
-        while written:
-            first = buffer[0]
-            if written >= len(first):
-                written -= len(first)
+        left = written
+        while left:
+            head = buffer[0]
+            assert not isinstance(head, _PendingSplice)
+            if left >= len(head):
+                left -= len(head)
                 buffer.popleft()
             else:
-                buffer[0] = memoryview(first)[written:]
-                written = 0
+                buffer[0] = memoryview(head)[left:]
+                left = 0
+        return written
+
+    def _splice_more(self, pending: _PendingSplice) -> int:
+        from .splice import SPLICE_F_NONBLOCK
+
+        try:
+            moved = os.splice(
+                pending.fd, self._output.fd, pending.remaining, flags=SPLICE_F_NONBLOCK
+            )
+        except BlockingIOError:
+            return 0
+        pending.remaining -= moved
+        if not pending.remaining:
+            self._buffer.popleft()
+            pending.finish()
+        return moved
 
     def _wake(self) -> None:
         waiters, self._waiters = self._waiters, []
@@ -252,10 +346,16 @@ class Sink:
     def _break(self, error: OSError, unwritten: int) -> None:
         self.error = error
         self._state = _BROKEN
+        self._drop_buffer(unwritten)
+
+    def _drop_buffer(self, unwritten: int = 0) -> None:
         self.discarded += self.buffered + unwritten
+        pending = [item for item in self._buffer if isinstance(item, _PendingSplice)]
         self._buffer.clear()
         self.buffered = 0
         self._stop_writing()
+        for item in pending:
+            item.finish(discard=True)
         self._settle_drained()
         self._wake()
 
@@ -291,12 +391,7 @@ class Sink:
         """mittnite is exiting: discard what is still buffered; later writes are tried once."""
         if self._state == _OPEN:
             self._state = _CLOSED
-        self.discarded += self.buffered
-        self._buffer.clear()
-        self.buffered = 0
-        self._stop_writing()
-        self._settle_drained()
-        self._wake()
+        self._drop_buffer()
 
     def release(self) -> None:
         """Close the descriptor if the sink owns it (a job's log file, after its run)."""
@@ -311,6 +406,9 @@ class ThreadedSink(Sink):
     with ``call_soon_threadsafe``. Limits, back-pressure and accounting are
     those of :class:`Sink`.
     """
+
+    idle = False  # nothing is spliced to a thread
+    can_splice = False
 
     def __init__(self, fd: int, **limits: int) -> None:
         super().__init__(_FdOutput(fd, owned=False), **limits)
@@ -436,7 +534,23 @@ def open_sink(fd: int, *, owned: bool = False, allow_thread: bool = True) -> Sin
         if not allow_thread:
             raise
         return ThreadedSink(fd)
+    if stat.S_ISFIFO(info.st_mode):
+        _grow_pipe(private, PIPE_CAPACITY)
     return Sink(_FdOutput(private, owned=True))
+
+
+def _grow_pipe(fd: int, capacity: int) -> None:
+    """Ask for a larger pipe (never a smaller one): fewer wake-ups for writer and reader.
+
+    The capacity belongs to the pipe, not to a descriptor, so the reader sees it too;
+    nothing else changes for anybody (atomic writes stay atomic up to ``PIPE_BUF``).
+    Refused silently where limits do not allow it.
+    """
+    import fcntl
+
+    with contextlib.suppress(OSError):
+        if fcntl.fcntl(fd, _F_GETPIPE_SZ) < capacity:
+            fcntl.fcntl(fd, _F_SETPIPE_SZ, capacity)
 
 
 def same_destination(first: int, second: int) -> bool:

@@ -194,7 +194,14 @@ class OutputPlan:
         """Begin copying (after the spawn, once the child holds its ends)."""
         readers: list[OutputReader] = []
         for copy in self.copies:
-            reader = OutputReader(copy.read_fd, copy.framer, copy.sink, terminal=copy.terminal)
+            mover = None
+            if isinstance(copy.framer, PlainFramer) and not copy.terminal and copy.sink.can_splice:
+                from ..runtime.splice import BulkMover
+
+                mover = BulkMover(copy.read_fd, copy.framer, copy.sink)
+            reader = OutputReader(
+                copy.read_fd, copy.framer, copy.sink, terminal=copy.terminal, mover=mover
+            )
             self.routing.track(reader, (copy.read_fd, copy.like) if copy.terminal else None)
             readers.append(reader)
         for sink in self.file_sinks:
@@ -240,10 +247,21 @@ def head_maker(prefix: bytes, timestamp: Callable[[], str] | None) -> Callable[[
 
 
 def make_framer(
-    sink: Sink, record: Record | None, head: Callable[[], bytes] | None, strip_cr: bool
+    sink: Sink,
+    ring: tuple[LogRing, str] | None,
+    head: Callable[[], bytes] | None,
+    strip_cr: bool,
 ) -> PlainFramer | DecoratedFramer:
+    """The framer for one stream; ``ring`` is where (and as which stream) lines are kept."""
+    record: Record | None = None
+    if ring is not None:
+        record = functools.partial(ring[0].append_block, ring[1])
     if head is None:
-        return PlainFramer(sink, record)
+        wants_every_line = None
+        if ring is not None:
+            log = ring[0]
+            wants_every_line = lambda: log.has_followers  # noqa: E731
+        return PlainFramer(sink, record, wants_every_line=wants_every_line)
     return DecoratedFramer(sink, record, head, strip_cr=strip_cr)
 
 
@@ -264,7 +282,7 @@ def prepare_output(job: BaseJob, context: RunContext, ring: LogRing | None) -> O
             ("stdout", job.stdout, context.stdout_fd),
             ("stderr", job.stderr, context.stderr_fd),
         ):
-            record: Record | None = None
+            keep: tuple[LogRing, str] | None = None
             terminal = False
             if path:
                 if path not in files:
@@ -288,7 +306,7 @@ def prepare_output(job: BaseJob, context: RunContext, ring: LogRing | None) -> O
             else:
                 sink = routing.sink(own_fd)
                 if ring is not None:
-                    record = functools.partial(ring.append_block, stream)
+                    keep = (ring, stream)
                 if routing.is_terminal(own_fd):
                     shared = terminals.get(id(sink))
                     if shared is not None:  # one terminal for both streams, as with docker -t
@@ -301,7 +319,7 @@ def prepare_output(job: BaseJob, context: RunContext, ring: LogRing | None) -> O
                     pipe = open_output_pipe()
             plan.child_fds[stream] = pipe.write_fd
             plan.pipe_write_ends.append(pipe.write_fd)
-            framer = make_framer(sink, record, head, strip_cr)
+            framer = make_framer(sink, keep, head, strip_cr)
             plan.copies.append(Copy(pipe.read_fd, framer, sink, terminal=terminal, like=own_fd))
     except OSError:
         plan.close_all()
