@@ -81,6 +81,12 @@ def chunk_lines(block: bytes, max_line: int) -> list[bytes]:
     return pieces
 
 
+def _decorate(block: bytes, head: bytes) -> bytes | memoryview:
+    """``head`` in front of every line of ``block`` (complete lines), in two C-level copies."""
+    joined = head + block.replace(NEWLINE, NEWLINE + head)
+    return memoryview(joined)[: len(joined) - len(head)] if head else joined
+
+
 class _Framer:
     """Bookkeeping shared by both framers: the unfinished line and how much of it is shown."""
 
@@ -242,16 +248,15 @@ class DecoratedFramer(_Framer):
             if self.record is not None:
                 self.record(NEWLINE.join(chunk_lines(data, self.max_line)) + NEWLINE)
             return
+        out: bytes | memoryview
         if shown:
             first_end = data.find(NEWLINE) + 1
             first = data[shown:first_end]
             rest = data[first_end:]
             lead = first if self._continues(shown) else head + first
-            out = (
-                lead + head + rest[:-1].replace(NEWLINE, NEWLINE + head) + NEWLINE if rest else lead
-            )
+            out = lead + _decorate(rest, head) if rest else lead
         else:
-            out = head + data[:-1].replace(NEWLINE, NEWLINE + head) + NEWLINE
+            out = _decorate(data, head)
         self.destination.write(out, self)
         if self.record is not None:
             self.record(data)
