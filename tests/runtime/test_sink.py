@@ -251,3 +251,17 @@ def test_same_destination(kind: str, tmp_path: Path) -> None:
     finally:
         for fd in (first, second, copy, regular, regular_copy):
             os.close(fd)
+
+
+def test_a_closed_descriptor_gives_a_sink_that_discards() -> None:
+    async def scenario() -> None:
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        os.close(write_end)  # e.g. mittnite started with ">&-"
+        sink = open_sink(write_end)
+        assert sink.broken and sink.has_room()
+        sink.write(b"nobody\n")
+        sink.write_log(b"nobody either\n")
+        assert sink.discarded == 21 and await sink.drain(1)
+
+    run(scenario())

@@ -515,7 +515,12 @@ def open_sink(fd: int, *, owned: bool = False, allow_thread: bool = True) -> Sin
     job's log file), so its own flags may be changed and it is closed by
     :meth:`Sink.release`.
     """
-    info = os.fstat(fd)
+    try:
+        info = os.fstat(fd)
+    except OSError as error:  # e.g. mittnite was started with its stdout closed
+        sink = Sink(_FdOutput(fd, owned=False))
+        sink.error, sink._state = error, _BROKEN
+        return sink
     if stat.S_ISREG(info.st_mode) or stat.S_ISBLK(info.st_mode):
         return Sink(_FdOutput(fd, owned=owned))
     if stat.S_ISSOCK(info.st_mode):
