@@ -181,3 +181,18 @@ def test_a_megabyte_line_is_handed_on_in_pieces(strip_cr: bool) -> None:
     tail = b"" if strip_cr else b"\r\n"  # without timestamps the CR is part of the line
     assert b"".join(recorded) == (b"x" * 65536 + b"\n") * 16 + tail
     assert destination.writes[0] == b"> " + b"x" * 65536 + b"\n"
+
+
+def test_lines_moved_past_the_framer_are_recorded_like_read_ones() -> None:
+    recorded: list[tuple[bytes, bool]] = []
+
+    def record(block: bytes | memoryview, restart: bool = False) -> None:
+        recorded.append((bytes(block), restart))
+
+    framer = PlainFramer(Destination(), record, max_line=4, wants_every_line=lambda: False)
+    assert framer.spliceable()
+    framer.moved(b"abcdefg\nxy\n", gap=True)
+    assert recorded == [(b"abcd\nefg\nxy\n", True)]
+    framer.feed(b"partial")
+    assert not framer.spliceable()  # the rest of this line is in memory: copy until it ends
+    assert not PlainFramer(Destination(), record, wants_every_line=lambda: True).spliceable()

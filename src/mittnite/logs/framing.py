@@ -194,8 +194,11 @@ class PlainFramer(_Framer):
     def moved(self, lines: bytes, gap: bool) -> None:
         """Complete lines passed by inside the kernel; ``lines`` are the last of them."""
         self.completed += 1
-        if self.record is not None:
-            self.record(lines, restart=gap)
+        if self.record is None:
+            return
+        if has_long_line(lines, self.max_line):
+            lines = NEWLINE.join(chunk_lines(lines, self.max_line)) + NEWLINE
+        self.record(lines, restart=gap)
 
     def _lines(self, block: bytes | memoryview, shown: int) -> None:
         self.destination.write(memoryview(block)[shown:] if shown else block, self)
