@@ -265,3 +265,16 @@ def test_a_closed_descriptor_gives_a_sink_that_discards() -> None:
         assert sink.discarded == 21 and await sink.drain(1)
 
     run(scenario())
+
+
+def test_without_a_loop_a_write_is_tried_once_and_never_blocks() -> None:
+    read_end, write_end = os.pipe()
+    try:
+        sink = open_sink(write_end)  # e.g. a log line after the event loop ended
+        data = b"y" * (3 * PIPE_CAPACITY)
+        sink.write(data)
+        assert sink.buffered == 0 and sink.discarded == len(data) - PIPE_CAPACITY
+        sink.release()
+    finally:
+        os.close(read_end)
+        os.close(write_end)

@@ -273,7 +273,11 @@ class Sink:
         if self._writing:
             return
         if self._loop is None:
-            self._loop = asyncio.get_running_loop()
+            try:
+                self._loop = asyncio.get_running_loop()
+            except RuntimeError:  # no loop (any more): nobody could wait for the rest
+                self.close()
+                return
         self._loop.add_writer(self._output.fd, self._on_writable)
         self._writing = True
 
@@ -283,6 +287,9 @@ class Sink:
         self._writing = False
 
     def _on_writable(self) -> None:
+        if not self._buffer:
+            self._stop_writing()
+            return
         first = self._buffer[0]
         try:
             if isinstance(first, _PendingSplice):
@@ -430,7 +437,8 @@ class ThreadedSink(Sink):
             self.discarded += size
             return
         if self._loop is None:
-            self._loop = asyncio.get_running_loop()
+            with contextlib.suppress(RuntimeError):  # without a loop the thread counts alone
+                self._loop = asyncio.get_running_loop()
         self.buffered += size
         with self._condition:
             self._queue.append(bytes(data))
