@@ -10,7 +10,9 @@ Per stream (stdout, stderr) of one run of a job:
   frames into whole lines with optional ``[timestamp] `` and ``name | ``
   (``logs.framing``) and writes to the configured file or to mittnite's own
   stdout/stderr (``runtime.sink``), recording the lines in the job's
-  in-memory ring (what the API's logs endpoint serves).
+  in-memory ring (what the API's logs endpoint serves). Plain passthrough
+  into a pipe moves big whole-line blocks inside the kernel instead
+  (``runtime.splice``).
 
 Back-pressure, the policy: every destination has a bounded buffer (1 MiB).
 While it is full, mittnite stops reading the pipes of the jobs writing there;
