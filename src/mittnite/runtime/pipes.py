@@ -19,6 +19,9 @@ What the reader does with the bytes is its consumer's business (a framer, see
 * partial lines: an unfinished line that nothing completes for ``partial_delay`` seconds
   (a prompt, a progress bar) is shown anyway (``consumer.show_partial()``).
 
+An optional ``mover`` (:mod:`mittnite.runtime.splice`) may take a turn instead of a read,
+moving a block without reading it; while the sink finishes such a move the reader waits.
+
 No threads and no polling: ``loop.add_reader`` wakes us when the non-blocking fd has data.
 """
 
@@ -112,7 +115,8 @@ class OutputReader:
 
     The reader owns ``fd`` (made non-blocking, closed at the end). ``closed`` resolves
     once reading has ended; ``error`` tells whether a read error, rather than EOF,
-    ended it; ``paused`` whether it is waiting for the gate right now.
+    ended it; ``paused`` whether it is waiting for its destination right now (for
+    room, or for a move to finish).
     """
 
     def __init__(
