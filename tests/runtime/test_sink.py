@@ -15,10 +15,10 @@ from mittnite.runtime.sink import (
     LOG_ALLOWANCE,
     PIPE_CAPACITY,
     Sink,
-    ThreadedSink,
     open_sink,
     same_destination,
 )
+from mittnite.runtime.sink_thread import ThreadedSink
 
 from .procs import eventually, run
 

@@ -13,6 +13,8 @@ jobs or configuration. Modules, one job each:
 * ``pipes``       reading a child's output, with back-pressure and partial-line timing
 * ``ptys``        pseudo-terminals for jobs whose output goes to mittnite's terminal
 * ``sink``        writing to a destination that may stall, never blocking the loop
+* ``sink_thread`` the writer-thread fallback of ``sink``
+* ``splice``      moving whole-line blocks of job output inside the kernel
 * ``inotify``     file-change notifications for watches (with a polling fallback)
 * ``deferred_ssl`` keeping OpenSSL out of an idle init
 * ``httpserve``   one HTTP/1.1 server connection, Go's answers (probe server, control API)
