@@ -38,6 +38,8 @@ class Mittnite:
         *args: str,
         pid1: bool = False,
         env: dict[str, str] | None = None,
+        stdout: int | None = None,
+        stderr: int | None = None,
     ) -> None:
         self.workdir = workdir
         self.config_dir = workdir / "mittnite.d"
@@ -53,8 +55,8 @@ class Mittnite:
             argv,
             cwd=workdir,
             stdin=subprocess.DEVNULL,
-            stdout=self.out_path.open("wb"),
-            stderr=self.err_path.open("wb"),
+            stdout=self.out_path.open("wb") if stdout is None else stdout,
+            stderr=self.err_path.open("wb") if stderr is None else stderr,
             env={**os.environ, **(env or {})},
             start_new_session=True,
         )
@@ -62,11 +64,11 @@ class Mittnite:
 
     @property
     def stdout(self) -> str:
-        return self.out_path.read_text(errors="replace")
+        return self.out_path.read_text(errors="replace") if self.out_path.exists() else ""
 
     @property
     def stderr(self) -> str:
-        return self.err_path.read_text(errors="replace")
+        return self.err_path.read_text(errors="replace") if self.err_path.exists() else ""
 
     def wait_for(
         self, pattern: str, timeout: float = 20.0, stream: str = "stderr"
