@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from mittnite.golang.strconv import can_backquote, is_print, quote, quote_rune, quote_to_ascii
 from mittnite.gotemplate.values import (
     BYTES,
     COMPLEX_KINDS,
@@ -54,19 +55,6 @@ _RUNE_ERROR = 0xFFFD
 _MAX_RUNE = 0x10FFFF
 
 
-# --- strconv -------------------------------------------------------------------------------
-
-
-def is_print(char: str) -> bool:
-    """Go's ``unicode.IsPrint``: letters, marks, numbers, punctuation, symbols and ' '."""
-    return char.isprintable()
-
-
-def _is_escaped_byte(char: str) -> bool:
-    """A surrogate standing for a byte of invalid UTF-8 in a Go string."""
-    return "\udc80" <= char <= "\udcff"
-
-
 def _valid_rune(code: int) -> bool:
     return 0 <= code <= _MAX_RUNE and not 0xD800 <= code <= 0xDFFF
 
@@ -76,80 +64,7 @@ def _rune_text(code: int) -> str:
     return chr(code) if _valid_rune(code) else "\ufffd"
 
 
-_SIMPLE_ESCAPES = {7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v"}
-
-
-def _escape_rune(out: list[str], char: str, quote_char: str, ascii_only: bool) -> None:
-    code = ord(char)
-    if char == quote_char or char == "\\":
-        out.append("\\" + char)
-        return
-    if ascii_only:
-        if code < 0x80 and char.isprintable():
-            out.append(char)
-            return
-    elif char.isprintable():
-        out.append(char)
-        return
-    simple = _SIMPLE_ESCAPES.get(code)
-    if simple is not None:
-        out.append(simple)
-    elif code < 0x20 or code == 0x7F:
-        out.append(f"\\x{code:02x}")
-    elif not _valid_rune(code):
-        out.append("\\ufffd")
-    elif code < 0x10000:
-        out.append(f"\\u{code:04x}")
-    else:
-        out.append(f"\\U{code:08x}")
-
-
-def _quote_with(text: str, quote_char: str, ascii_only: bool) -> str:
-    if (
-        quote_char == '"'
-        and not ascii_only
-        and text.isprintable()
-        and '"' not in text
-        and "\\" not in text
-    ):
-        return '"' + text + '"'
-    out = [quote_char]
-    for char in text:
-        if _is_escaped_byte(char):
-            out.append(f"\\x{ord(char) - 0xDC00:02x}")
-        else:
-            _escape_rune(out, char, quote_char, ascii_only)
-    out.append(quote_char)
-    return "".join(out)
-
-
-def quote(text: str) -> str:
-    """``strconv.Quote``: a double-quoted Go string literal."""
-    return _quote_with(text, '"', False)
-
-
-def quote_to_ascii(text: str) -> str:
-    """``strconv.QuoteToASCII``: like ``quote`` but non-ASCII runes escaped too."""
-    return _quote_with(text, '"', True)
-
-
-def quote_rune(code: int, ascii_only: bool = False) -> str:
-    """``strconv.QuoteRune`` (or ``QuoteRuneToASCII``): a single-quoted rune literal."""
-    out = ["'"]
-    _escape_rune(out, _rune_text(code), "'", ascii_only)
-    out.append("'")
-    return "".join(out)
-
-
-def can_backquote(text: str) -> bool:
-    """``strconv.CanBackquote``: can the string be a raw literal without change?"""
-    for char in text:
-        code = ord(char)
-        if code == 0xFEFF or _is_escaped_byte(char) or 0xD800 <= code <= 0xDFFF:
-            return False
-        if (code < 0x20 and char != "\t") or char == "`" or code == 0x7F:
-            return False
-    return True
+# --- float formatting (strconv.FormatFloat) -------------------------------------------------
 
 
 def _shortest_digits(value: float, bit_size: int) -> tuple[str, int]:

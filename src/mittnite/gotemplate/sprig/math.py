@@ -13,8 +13,7 @@ naive Python port would get wrong, so each is reproduced on purpose:
 * ``until``/``untilStep``/``seq`` take Go ``int`` parameters, so a computed
   ``int64`` is refused by the template engine exactly as in Go.
 
-The Go ``strconv`` parsers here (:func:`parse_int`, :func:`parse_float`) are
-shared with the other families of this package that convert strings the Go way.
+Strings are parsed with Go's ``strconv`` rules from :mod:`mittnite.golang.strconv`.
 """
 
 from __future__ import annotations
@@ -22,9 +21,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from mittnite.golang.strconv import NumError, atoi, parse_float, parse_int
 from mittnite.gotemplate.errors import GoPanic
 from mittnite.gotemplate.funcs import FuncMap, gofunc
-from mittnite.gotemplate.parser import underscore_ok
 from mittnite.gotemplate.values import go_type_name
 
 if TYPE_CHECKING:
@@ -40,165 +39,6 @@ def wrap_int64(value: int) -> int:
     """Two's-complement wrap to int64, as Go's fixed-size arithmetic does."""
     value &= _UINT64 - 1
     return value - _UINT64 if value > INT64_MAX else value
-
-
-# -- Go strconv ------------------------------------------------------------------------
-
-
-class NumError(ValueError):
-    """A ``strconv.NumError``; ``value`` is what Go returns alongside (clamped on range)."""
-
-    def __init__(self, kind: str, value: int | float = 0) -> None:
-        super().__init__(kind)
-        self.kind = kind
-        self.value = value
-
-
-def _lower(char: str) -> str:
-    return char.lower() if char.isascii() else char
-
-
-def parse_uint(text: str, base: int = 10, bits: int = 64) -> int:
-    """Go's ``strconv.ParseUint``; raises :class:`NumError` (``syntax``/``range``)."""
-    if text == "":
-        raise NumError("syntax")
-    base0 = base == 0
-    original = text
-    if base0:
-        base = 10
-        if text[0] == "0":
-            if len(text) >= 3 and _lower(text[1]) == "b":
-                base, text = 2, text[2:]
-            elif len(text) >= 3 and _lower(text[1]) == "o":
-                base, text = 8, text[2:]
-            elif len(text) >= 3 and _lower(text[1]) == "x":
-                base, text = 16, text[2:]
-            else:
-                base, text = 8, text[1:]
-    limit = (1 << bits) - 1
-    value = 0
-    underscores = False
-    overflow = False
-    for char in text:
-        if char == "_" and base0:
-            underscores = True
-            continue
-        if "0" <= char <= "9":
-            digit = ord(char) - 48
-        elif "a" <= _lower(char) <= "z":
-            digit = ord(_lower(char)) - 87
-        else:
-            raise NumError("syntax")
-        if digit >= base:
-            raise NumError("syntax")
-        if not overflow:
-            value = value * base + digit
-            if value > limit:
-                overflow = True
-    if underscores and not underscore_ok(original):
-        raise NumError("syntax")
-    if overflow:
-        raise NumError("range", limit)
-    return value
-
-
-def parse_int(text: str, base: int = 10, bits: int = 64) -> int:
-    """Go's ``strconv.ParseInt``; a range error carries the clamped value."""
-    if text == "":
-        raise NumError("syntax")
-    negative = text[0] == "-"
-    body = text[1:] if text[0] in "+-" else text
-    cutoff = 1 << (bits - 1)
-    try:
-        magnitude = parse_uint(body, base, bits)
-    except NumError as error:
-        if error.kind == "range":
-            raise NumError("range", -cutoff if negative else cutoff - 1) from None
-        raise
-    if not negative and magnitude >= cutoff:
-        raise NumError("range", cutoff - 1)
-    if negative and magnitude > cutoff:
-        raise NumError("range", -cutoff)
-    return -magnitude if negative else magnitude
-
-
-def atoi(text: str) -> int:
-    """Go's ``strconv.Atoi`` (base 10, no separators); range errors carry the clamp."""
-    return parse_int(text, 10, 64)
-
-
-def _special_float(text: str) -> float | None:
-    lowered = text.lower()
-    sign = -1.0 if lowered[:1] == "-" else 1.0
-    body = lowered[1:] if lowered[:1] in ("+", "-") else lowered
-    if body in ("inf", "infinity"):
-        return math.copysign(math.inf, sign)
-    if lowered == "nan":
-        return math.nan
-    return None
-
-
-def _float_syntax_ok(body: str) -> bool:
-    """Mantissa/exponent structure of a Go float literal (sign already removed)."""
-    hexadecimal = len(body) >= 2 and body[0] == "0" and _lower(body[1]) == "x"
-    digits = "0123456789abcdefABCDEF" if hexadecimal else "0123456789"
-    exponent_marks = "pP" if hexadecimal else "eE"
-    i = 2 if hexadecimal else 0
-    seen_digit = False
-    seen_dot = False
-    while i < len(body):
-        char = body[i]
-        if char == "_":
-            pass
-        elif char == ".":
-            if seen_dot:
-                return False
-            seen_dot = True
-        elif char in digits:
-            seen_digit = True
-        else:
-            break
-        i += 1
-    if not seen_digit:
-        return False
-    if i < len(body):
-        if body[i] not in exponent_marks:
-            return False
-        i += 1
-        if i < len(body) and body[i] in "+-":
-            i += 1
-        exponent_digit = False
-        while i < len(body) and (body[i] in "0123456789" or body[i] == "_"):
-            exponent_digit = exponent_digit or body[i] != "_"
-            i += 1
-        if not exponent_digit or i != len(body):
-            return False
-    elif hexadecimal:
-        return False  # a hexadecimal mantissa needs a 'p' exponent
-    return True
-
-
-def parse_float(text: str) -> float:
-    """Go's ``strconv.ParseFloat(text, 64)``; overflow is a range error (value ±Inf)."""
-    if text == "":
-        raise NumError("syntax")
-    special = _special_float(text)
-    if special is not None:
-        return special
-    body = text[1:] if text[0] in "+-" else text
-    if not _float_syntax_ok(body) or ("_" in text and not underscore_ok(text)):
-        raise NumError("syntax")
-    clean = text.replace("_", "")
-    if len(body) >= 2 and _lower(body[1]) == "x":
-        try:
-            value = float.fromhex(clean)
-        except OverflowError:
-            value = math.copysign(math.inf, -1.0 if text[0] == "-" else 1.0)
-    else:
-        value = float(clean)
-    if math.isinf(value):
-        raise NumError("range", value)
-    return value
 
 
 # -- cast.ToInt64 / cast.ToFloat64 ---------------------------------------------------------

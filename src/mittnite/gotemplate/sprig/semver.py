@@ -83,7 +83,7 @@ def _validate_metadata(text: str) -> None:
 
 
 def _parse_segment(text: str) -> int:
-    from mittnite.gotemplate.sprig.math import NumError, parse_uint
+    from mittnite.golang.strconv import NumError, parse_uint
 
     try:
         return parse_uint(text, 10, 64)
@@ -196,7 +196,7 @@ def _compare_prerelease(mine: str, theirs: str) -> int:
 
 
 def _as_uint(text: str) -> int | None:
-    from mittnite.gotemplate.sprig.math import NumError, parse_uint
+    from mittnite.golang.strconv import NumError, parse_uint
 
     try:
         return parse_uint(text, 10, 64)
