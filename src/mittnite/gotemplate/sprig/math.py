@@ -3,9 +3,10 @@
 Templates written for mittnite lean on a handful of Go peculiarities that a
 naive Python port would get wrong, so each is reproduced on purpose:
 
-* every integer function converts its arguments like ``cast.ToInt64`` (``"0x1F"``
-  is 31, ``"7.0"`` is 7, ``true`` is 1, anything unconvertible is 0) and
-  computes in wrapping 64-bit arithmetic; results are ``int64``;
+* every integer function converts its arguments like cast 1.10's ``ToInt64``
+  (``"0x1F"`` is 31, ``"3.7"`` is 3, ``"1e3"`` and ``" 5"`` are 0, ``true`` is 1, a
+  ``time.Duration`` is its nanoseconds, anything unconvertible is 0) and computes in
+  wrapping 64-bit arithmetic; results are ``int64``;
 * ``div``/``mod`` by zero panic with Go's runtime message;
 * the ``*f`` functions go through a decimal type (``addf 0.1 0.2`` is exactly
   ``0.3``; ``divf`` keeps 16 decimal places) and return ``float64``;
@@ -24,7 +25,13 @@ from typing import TYPE_CHECKING, Any
 from mittnite.golang.strconv import NumError, atoi, parse_float, parse_int
 from mittnite.gotemplate.errors import GoPanic
 from mittnite.gotemplate.funcs import FuncMap, gofunc
-from mittnite.gotemplate.values import go_type_name
+from mittnite.gotemplate.values import (
+    FLOAT_KINDS,
+    INT_KINDS,
+    UINT_KINDS,
+    NilPointer,
+    type_of,
+)
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -44,19 +51,23 @@ def wrap_int64(value: int) -> int:
 # -- cast.ToInt64 / cast.ToFloat64 ---------------------------------------------------------
 
 
-def _trim_zero_decimal(text: str) -> str:
-    """cast's pre-processing of integer strings: ``"7.00"`` -> ``"7"``, others unchanged."""
-    found_zero = False
-    for i in range(len(text), 0, -1):
-        char = text[i - 1]
-        if char == ".":
-            if found_zero:
-                return text[: i - 1]
-        elif char == "0":
-            found_zero = True
-        else:
-            return text
-    return text
+def _trim_decimal(text: str) -> str:
+    """cast 1.10's pre-processing of integer strings: a decimal number loses its fraction
+    (``"3.7"`` -> ``"3"``, ``"-.5"`` -> ``"-0"``, ``"3."`` -> ``"3"``); anything else
+    (``"1e3"``, ``"0x1F.5"``, ``" 3.5"``) is left for ``ParseInt`` to reject."""
+    if "." not in text:
+        return text
+    whole, _, fraction = text.partition(".")
+    digits = whole[1:] if whole[:1] in ("+", "-") else whole
+    if not _ascii_digits(digits) or not _ascii_digits(fraction):
+        return text
+    if digits == "":
+        return whole + "0"
+    return whole
+
+
+def _ascii_digits(text: str) -> bool:
+    return text == "" or (text.isascii() and text.isdigit())
 
 
 def float_to_int64(value: float) -> int:
@@ -74,45 +85,47 @@ def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _named_int(value: Any) -> int | None:
-    """Integer value of a Go integer whose exact type cast's type switch lists."""
-    if go_type_name(value) in _CAST_INT_TYPES:
+class _Uncastable:
+    """Marks a value cast cannot convert to a number (its result is then 0)."""
+
+
+_UNCASTABLE = _Uncastable()
+
+
+def _cast_view(value: Any) -> Any:
+    """The basic Go value cast 1.10 converts: named types resolve to their underlying kind
+    (``time.Duration`` is its int64, ``time.Month`` its int), a nil pointer is nil;
+    composites, structs and pointers to them cannot be converted."""
+    if value is None or isinstance(value, NilPointer):
+        return None
+    kind_type = type_of(value)
+    kind = kind_type.kind if kind_type is not None else "invalid"
+    if kind in INT_KINDS or kind in UINT_KINDS:
         return int(value)
-    return None
-
-
-# cast switches on exact types: int kinds, and (for ToInt*) time.Weekday/time.Month;
-# other named integer types such as time.Duration are "unable to cast" (0).
-_CAST_INT_TYPES = frozenset(
-    {
-        "int",
-        "int64",
-        "int32",
-        "int16",
-        "int8",
-        "uint",
-        "uint64",
-        "uint32",
-        "uint16",
-        "uint8",
-        "time.Weekday",
-        "time.Month",
-    }
-)
+    if kind in FLOAT_KINDS:
+        return float(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "string":
+        return str(value)
+    return _UNCASTABLE
 
 
 def to_int64(value: Any) -> int:
-    """``cast.ToInt64`` with errors ignored (sprig's ``toInt64``)."""
-    if value is None or isinstance(value, bool):
-        return int(bool(value))
-    if is_int(value):
-        number = _named_int(value)
-        return 0 if number is None else wrap_int64(number)
-    if isinstance(value, float):
-        return float_to_int64(value)
-    if isinstance(value, str):
+    """``cast.ToInt64`` (cast 1.10) with errors ignored (sprig's ``toInt64``): integers wrap,
+    floats truncate, decimal strings lose their fraction, unconvertible values are 0."""
+    basic = _cast_view(value)
+    if basic is None or type(basic) is bool:
+        return int(bool(basic))
+    if type(basic) is int:
+        return wrap_int64(basic)
+    if type(basic) is float:
+        return float_to_int64(basic)
+    if type(basic) is str:
+        if basic == "":
+            return 0
         try:
-            return parse_int(_trim_zero_decimal(value), 0, 64)
+            return parse_int(_trim_decimal(basic), 0, 64)
         except NumError:
             return 0
     return 0
@@ -124,17 +137,17 @@ def to_int(value: Any) -> int:
 
 
 def to_float64(value: Any) -> float:
-    """``cast.ToFloat64`` with errors ignored (sprig's ``toFloat64``)."""
-    if value is None or isinstance(value, bool):
-        return float(bool(value))
-    if is_int(value):
-        number = _named_int(value)
-        return 0.0 if number is None else float(number)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
+    """``cast.ToFloat64`` (cast 1.10) with errors ignored (sprig's ``toFloat64``)."""
+    basic = _cast_view(value)
+    if basic is None or type(basic) is bool:
+        return float(bool(basic))
+    if type(basic) is int:
+        return float(basic)
+    if type(basic) is float:
+        return basic
+    if type(basic) is str:
         try:
-            return parse_float(value)
+            return parse_float(basic) if basic else 0.0
         except NumError:
             return 0.0
     return 0.0

@@ -782,19 +782,23 @@ def kebabcase(text: str) -> str:
 
 @gofunc("string", result="string")
 def camelcase(text: str) -> str:
-    """Drop connectors and upper-case the rune after each (sprig 3.3.0: case kept).
+    """xstrings 1.5's ``ToPascalCase``: connectors go, the rune after each is upper-cased,
+    and a word that starts upper-case has its following upper-case runes lowered until
+    its first non-upper-case rune (``FOO_BAR`` -> ``FooBar``, ``fooBar`` -> ``FooBar``).
 
-    Leading connectors stay; a run of connectors keeps all but its last rune;
-    a string of connectors only gets its last rune doubled (as in xstrings).
+    Leading connectors stay; a run of connectors keeps all but its last rune; a string
+    of connectors only gets its last rune doubled (as in xstrings).
     """
     runes = [_rune(char) for char in text]
     out: list[str] = []
     index = 0
     current = ""
+    word_upper = False  # the current word started upper-case and is still all upper-case
     while index < len(runes):
         current = runes[index]
         index += 1
         if not _is_connector(current):
+            word_upper = _is_upper(current)
             current = _to_upper(current)
             break
         out.append(current)
@@ -804,13 +808,19 @@ def camelcase(text: str) -> str:
         return "".join(out)
     for char in runes[index:]:
         previous, current = current, char
-        if _is_connector(previous):
-            if _is_connector(current):
-                out.append(previous)
-            else:
-                current = _to_upper(current)
-        else:
+        if _is_connector(current) and _is_connector(previous):
             out.append(previous)
+            continue
+        if _is_connector(previous):
+            word_upper = _is_upper(current)
+            current = _to_upper(current)
+            continue
+        if word_upper:
+            if _is_upper(current):
+                current = _to_lower(current)
+            else:
+                word_upper = False
+        out.append(previous)
     out.append(current)
     return "".join(out)
 
