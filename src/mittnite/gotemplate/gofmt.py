@@ -30,6 +30,7 @@ from mittnite.gotemplate.values import (
     Uint8,
     go_bytes,
     go_string,
+    struct_fields,
     type_of,
 )
 
@@ -803,8 +804,12 @@ class _Printer:
         depth: int,
         t: GoType | None = None,
         container_elem: GoType | None = None,
+        methods: bool = True,
     ) -> None:
-        """Print a value by its kind (fmt's printValue); ``depth`` > 0 inside containers."""
+        """Print a value by its kind (fmt's printValue); ``depth`` > 0 inside containers.
+
+        ``methods`` is false for an unexported struct field: Go cannot call its
+        ``String()`` (the value cannot be interfaced), so it prints it by kind."""
         if value is None or value is MISSING:
             # A nil interface inside a container (or a nil field).
             if self.sharp_v:
@@ -820,7 +825,7 @@ class _Printer:
         if t is None:
             t = type_of(value)
             assert t is not None
-        if depth > 0:
+        if depth > 0 and methods:
             self.arg = value
             if self.handle_methods(value, t, verb):
                 return
@@ -853,7 +858,7 @@ class _Printer:
             if (
                 depth == 0
                 and not isinstance(value, NilPointer)
-                and getattr(value, "go_fields", None) is not None
+                and struct_fields(value, t) is not None
             ):
                 self.out.append("&")
                 elem = t.elem if t.elem is not None else t
@@ -887,13 +892,13 @@ class _Printer:
         if self.sharp_v:
             self.out.append(t.name)
         self.out.append("{")
-        fields: dict[str, Any] = dict(getattr(value, "go_fields", None) or {})
+        fields: dict[str, Any] = dict(struct_fields(value, t) or {})
         for index, (name, field) in enumerate(fields.items()):
             if index:
                 self.out.append(", " if self.sharp_v else " ")
             if self.plus_v or self.sharp_v:
                 self.out.append(name + ":")
-            self.print_value(field, verb, depth + 1)
+            self.print_value(field, verb, depth + 1, methods=name[:1].isupper())
         self.out.append("}")
 
     def _print_slice(self, value: Any, verb: str, depth: int, t: GoType) -> None:

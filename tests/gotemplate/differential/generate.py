@@ -31,6 +31,7 @@ import gzip
 import json
 import os
 import random
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -904,6 +905,9 @@ def generate(family: str, count: int, seed: int) -> list[dict[str, Any]]:
 # --- recording -----------------------------------------------------------------------------
 
 
+_ADDRESS = re.compile(r"0xc[0-9a-f]{9}|\b82[4-8][0-9]{9}\b|0x8fc440|\b9421888\b")
+"""Heap addresses (0xc000...; in decimal 824...) and tplref's static address of
+``time.Local``, printed for a pointer with %v/%x/%d: specific to one Go binary and run."""
 MAX_OUTPUT = 3000
 """Cases whose output is longer are not recorded (they add size, not coverage)."""
 
@@ -918,6 +922,8 @@ def keep(case: dict[str, Any], output: str, error: str | None) -> bool:
     """
     if len(output) > MAX_OUTPUT:
         return False
+    if _ADDRESS.search(output) or (error is not None and _ADDRESS.search(error)):
+        return False  # a heap address (a pointer printed with %v, %x, %d): not reproducible
     if error is not None and "%" in TEMPLATE_NAMES[case["name"]] and "%!" in error:
         return False  # Go formats the name's "%b" with the error's arguments, pointers too
     return not (error is not None and "range can't iterate over" in error and _int_ranged(error))
