@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from mittnite.golang.strconv import can_backquote, is_print, quote, quote_rune, quote_to_ascii
+from mittnite.gotemplate.limits import MAX_VALUE_BYTES, check_size
 from mittnite.gotemplate.values import (
     BYTES,
     COMPLEX_KINDS,
@@ -1029,6 +1030,10 @@ class _Printer:
                 break
             verb = format_text[index]
             index += 1
+            if (self.wid_present and self.wid > MAX_VALUE_BYTES) or (
+                self.prec_present and self.prec > MAX_VALUE_BYTES
+            ):
+                check_size(max(self.wid, self.prec))  # Go pads to widths up to 10**8
             if verb == "%":
                 out.append("%")
             elif not good_arg_num:
@@ -1177,9 +1182,10 @@ def _int_from_arg(args: tuple[Any, ...], arg_num: int) -> tuple[int, bool, int]:
 
 
 def sprintf(format_text: str, *args: Any) -> str:
-    """Go's ``fmt.Sprintf``."""
+    """Go's ``fmt.Sprintf`` (within mittnite's size limit per value)."""
     printer = _Printer()
     printer.do_printf(format_text, args)
+    check_size(sum(map(len, printer.out)))
     return "".join(printer.out)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from mittnite.golang import strconv
 from mittnite.gotemplate import lexer as lx
+from mittnite.gotemplate import limits
 from mittnite.gotemplate.errors import TemplateParseError
 from mittnite.gotemplate.gofmt import quote, sprintf
 from mittnite.gotemplate.nodes import (
@@ -110,6 +111,7 @@ class _TreeParser:
         self.vars = ["$"]
         self.action_line = 0
         self.range_depth = 0
+        self.nesting = 0
 
     # -- lookahead (Go's next/backup/peek, three tokens deep) ------------------------------
 
@@ -227,7 +229,21 @@ class _TreeParser:
             raise self.errorf("unexpected %s in %s", str(end), context)
         self.add()
 
+    def _nest(self) -> None:
+        """Count one level of nesting (a block body or a pipeline); templates deeper than
+        mittnite's limit fail here with a clear error instead of exhausting the stack."""
+        self.nesting += 1
+        if self.nesting > limits.MAX_NESTING:
+            raise self.errorf("%s", limits.nesting_exceeded())
+
     def item_list(self) -> tuple[ListNode, Node]:
+        self._nest()
+        try:
+            return self._item_list()
+        finally:
+            self.nesting -= 1
+
+    def _item_list(self) -> tuple[ListNode, Node]:
         node_list = ListNode(self.tree, self.peek_non_space().pos)
         while self.peek_non_space().typ != lx.EOF:
             node = self.text_or_action()
@@ -294,6 +310,13 @@ class _TreeParser:
         return ContinueNode(self.tree, pos, line)
 
     def pipeline(self, context: str, end: int) -> PipeNode:
+        self._nest()
+        try:
+            return self._pipeline(context, end)
+        finally:
+            self.nesting -= 1
+
+    def _pipeline(self, context: str, end: int) -> PipeNode:
         token = self.peek_non_space()
         pipe = PipeNode(self.tree, token.pos, token.line)
         while True:  # declarations: Go's "decls:" label
@@ -770,9 +793,8 @@ def parse_trees(name: str, text: str, has_function: Callable[[str], bool]) -> di
     stream = _ItemStream(lx.lex(text))
     top = _TreeParser(Tree(name, name, text), stream, has_function, tree_set)
     try:
-        top.parse()
-    except RecursionError:
-        raise TemplateParseError(
-            f"template: {name}: template nesting too deep for this implementation"
-        ) from None
+        with limits.recursion_room():
+            top.parse()
+    except RecursionError:  # pragma: no cover - the nesting limit comes first
+        raise TemplateParseError(f"template: {name}: {limits.nesting_exceeded()}") from None
     return tree_set

@@ -163,6 +163,8 @@ LISTS = [
     "(list .Params.name .Params.port)", '(list (dict "a" 1) (dict "a" 2))',
     '(list "x" "" "y" "")', "(list 1.5 2 \"3\")", "(list nil)", '(splitn "," 2 "a,b,c")',
     '(list "B" "a" "C" "b")', "(list -1 0 1)", "(compact (list 0 1 \"\" nil 2))",
+    "(slice .Params.servers 0 4)", "(slice .Params.tags 1 6)", "(slice .Params.nested 0 1)",
+    "(slice (list 1 2 3) 1)", "(append .Params.servers (dict))", "(rest .Params.servers)",
     '(list (dict "name" "x") (dict "name" "y"))', '(list "web" "prod")',
 ]  # fmt: skip
 MAPS = [
@@ -623,6 +625,52 @@ class Generator:
                 out.append(self.pick(["{{/* comment */}}", "{{- /* trimmed */ -}}", "{{ \"lit\" }}", "{{ . }}"]))
         return "".join(out)
 
+    def case_fields(self) -> str:
+        """Field, chain and method access on params, dicts, function results and nil."""
+        receivers = [
+            ".Params", ".Params.nested", "(index .Params.nested 0)", "(index .Params.servers 1)",
+            ".Params.servers", ".Params.name", ".Params.missing", ".Env", "$", ".",
+            '(dict "a" (dict "b" 1))', '(urlParse "https://u:p@h:1/p?q=1#f")',
+            "(fromJson .Params.json)", '(list 1 2)', "nil", '(semver "1.2.3-beta.1+b")',
+            '(semver "v2.0.0")', '(toDate "2006-01-02" "2021-03-04")', "(duration 90)",
+            '(toDate "2006-01-02T15:04:05Z07:00" "2021-03-04T05:06:07+02:00")',
+            "(dict)", '(split "," "a,b")', "(splitn \",\" 2 \"a,b,c\")",
+        ]  # fmt: skip
+        fields = [
+            "name", "Name", "a", "b", "inner", "deep", "k", "host", "port", "x", "Params", "Env",
+            "HOME", "scheme", "hostname", "d", "Major", "Minor", "Patch", "Prerelease",
+            "Metadata", "Original", "String", "Year", "Month", "Day", "Weekday", "Unix",
+            "UTC", "Location", "IsZero", "YearDay", "Hour", "Nanosecond", "_0", "_1", "_2",
+            "IncMinor", "Format", "AddDate", "Add", "Sub", "Before", "Equal", "Compare",
+            "LessThan", "GreaterThan", "Truncate", "Round", "In", "Seconds", "Minutes",
+        ]  # fmt: skip
+        receiver = self.pick(receivers)
+        chain = "".join("." + self.pick(fields) for _ in range(self.r.randint(1, 2)))
+        args = ""
+        method = chain.rsplit(".", 1)[-1]
+        if method in ("Format",):
+            args = " " + go_literal(self.pick(LAYOUTS))
+        elif method == "AddDate":
+            args = " " + " ".join(self.pick(SMALL_INTS) for _ in range(3))
+        elif method in ("Before", "Equal", "Sub"):
+            args = " " + self.pick(TIMES)
+        elif method in ("Compare", "LessThan", "GreaterThan"):
+            args = " " + self.pick(['(semver "1.2.3")', '(semver "3.0.0")', "nil", TIMES[0]])
+        elif method in ("Add", "Truncate", "Round"):
+            args = " " + self.pick(["3600000000000", "(int64 60)", "1", "-1", '"1h"'])
+        elif method == "In":
+            args = " " + self.pick(["nil", "(toDate \"2006\" \"2020\").Location"])
+        if receiver.startswith((".", "$")) and not receiver.startswith("(") and receiver not in (".", "$"):
+            expression = receiver + chain + args
+        else:
+            expression = "(" + receiver + ")" + chain + args if receiver not in (".", "$") else receiver + chain + args
+        shape = self.r.random()
+        if shape < 0.5:
+            return "{{ " + expression + " }}"
+        if shape < 0.8:
+            return '{{ printf "%T %v" (' + expression + ") (" + expression + ") }}"
+        return "{{ with " + receiver + " }}{{ " + chain + args + " }}{{ end }}"
+
     def case_realistic(self) -> str:
         return self.pick(REALISTIC)(self)
 
@@ -868,7 +916,8 @@ REALISTIC: list[Callable[[Generator], str]] = [
 ]  # fmt: skip
 
 FAMILIES: dict[str, tuple[Callable[[Generator], str], int]] = {
-    "calls": (Generator.case_calls, 12000),
+    "calls": (Generator.case_calls, 11000),
+    "fields": (Generator.case_fields, 2000),
     "pipelines": (Generator.case_pipelines, 4000),
     "printf": (Generator.case_printf, 4000),
     "control": (Generator.case_control, 4500),

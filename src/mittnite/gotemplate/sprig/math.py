@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from mittnite.golang.strconv import NumError, atoi, parse_float, parse_int
 from mittnite.gotemplate.errors import GoPanic
 from mittnite.gotemplate.funcs import FuncMap, gofunc
+from mittnite.gotemplate.limits import check_length
 from mittnite.gotemplate.values import (
     FLOAT_KINDS,
     INT_KINDS,
@@ -508,9 +509,11 @@ def _until_step(start: int, stop: int, step: int) -> list[int]:
     if stop < start:
         if step >= 0:
             return []
-        return list(range(start, stop, step))
-    if step <= 0:
+    elif step <= 0:
         return []
+    # Go would build it, however long (until 1e12: out of memory); the length is computed
+    # by hand because range() cannot report lengths beyond sys.maxsize.
+    check_length(-((stop - start) // -step) if step > 0 else -((start - stop) // step))
     return list(range(start, stop, step))
 
 
