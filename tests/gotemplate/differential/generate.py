@@ -54,6 +54,12 @@ NONDETERMINISTIC = frozenset(
 """Functions whose result depends on the clock, randomness or the network (``tplref -funcs``).
 ``date``/``toDate``/``htmlDate`` are deterministic here: every case runs with ``TZ=UTC``."""
 
+CLOCK_FALLBACK = frozenset({"date", "dateInZone", "date_in_zone", "htmlDate", "htmlDateInZone"})
+"""Functions that format the current time when handed anything but a time or a number of
+seconds: they only get those, and never a piped value."""
+RANDOM_ORDER = frozenset({"keys", "values"})
+"""Functions returning map entries in Go's random order: only used sorted (see LISTS)."""
+
 ALLOCATING = frozenset(
     {"repeat", "until", "untilStep", "seq", "indent", "nindent", "wrap", "wrapWith", "chunk",
      "mustChunk", "abbrev", "abbrevboth", "trunc", "substr", "plural", "round"}
@@ -209,7 +215,9 @@ class Generator:
         self.r = random.Random(seed)
         self.signatures = _signatures()
         self.sprig_names = sorted(
-            name for name in self.signatures if name not in NONDETERMINISTIC
+            name
+            for name in self.signatures
+            if name not in NONDETERMINISTIC and name not in RANDOM_ORDER
         )
 
     # -- helpers ---------------------------------------------------------------------------
@@ -362,7 +370,9 @@ class Generator:
         if name in ("toDate", "mustToDate"):
             return [go_literal(self.pick(LAYOUTS)), go_literal(self.pick(DATE_STRINGS))]
         if name in ("date", "htmlDate", "dateInZone", "date_in_zone", "htmlDateInZone"):
-            moment = self.pick([*TIMES, "1600000000", "(int64 1600000000)", '"x"', "0", "(int 1600000000)", "-1", "nil"])  # fmt: skip
+            # a time or seconds only: anything else makes sprig format the current time
+            moment = self.pick([*TIMES, "1600000000", "(int64 1600000000)", "0",
+                                "(int 1600000000)", "-1", "(int64 -5)"])  # fmt: skip
             args = [moment]
             if name != "htmlDate" and name != "htmlDateInZone":
                 args.insert(0, go_literal(self.pick(LAYOUTS)))
@@ -414,6 +424,10 @@ class Generator:
             if self.chance(0.3):
                 args.append(self.pick(["0.5", "0.3", "0.9", "1.0"]))
             return args
+        if name in ("merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite"):
+            # never a map into itself (Go recurses until its stack overflows, fatally)
+            pool = [m for m in MAPS if ".Params" not in m and ".Env" not in m]
+            return [f"(deepCopy {self.pick(MAPS)})", *(self.pick(pool) for _ in range(r.randint(0, 3)))]
         if name == "call":
             return [self.pick([".Params.name", "nil", ".", "(list 1)"])]
         return None
@@ -482,7 +496,7 @@ class Generator:
         if roll < 0.87:
             return '{{ printf "%#v" ' + call + " }}"
         args = self.args_for(name, 1) if name in self.signatures else []
-        if args and name not in ALLOCATING:
+        if args and name not in ALLOCATING and name not in CLOCK_FALLBACK:
             return "{{ " + args[-1] + " | " + " ".join([name, *args[:-1]]) + " }}"
         return "{{ " + call[1:-1] + " }}"
 
@@ -493,7 +507,7 @@ class Generator:
             stages = []
             for _ in range(self.r.randint(1, 4)):
                 name = self.pick(self.sprig_names)
-                if name in ALLOCATING:
+                if name in ALLOCATING or name in CLOCK_FALLBACK:
                     name = "upper"
                 args = self.args_for(name, 1)
                 if args:
@@ -954,7 +968,9 @@ def generate(family: str, count: int, seed: int) -> list[dict[str, Any]]:
 # --- recording -----------------------------------------------------------------------------
 
 
-_ADDRESS = re.compile(r"0xc[0-9a-f]{9}|\b82[4-8][0-9]{9}\b|0x8fc440|\b9421888\b")
+_ADDRESS = re.compile(
+    r"0xc[0-9a-f]{9}|\b82[4-8][0-9]{9}\b|8fc440|8FC440|9421888|43742100|100011111100010001000000"
+)
 """Heap addresses (0xc000...; in decimal 824...) and tplref's static address of
 ``time.Local``, printed for a pointer with %v/%x/%d: specific to one Go binary and run."""
 MAX_OUTPUT = 3000

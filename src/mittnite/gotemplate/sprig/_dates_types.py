@@ -218,7 +218,6 @@ add_methods(
         "Equal": _method("Equal", GoTime.equal, TIME, result="bool"),
         "Before": _method("Before", GoTime.before, TIME, result="bool"),
         "After": _method("After", GoTime.after, TIME, result="bool"),
-        "Compare": _method("Compare", GoTime.compare, TIME, result="int"),
         "Truncate": _method("Truncate", _truncate, DURATION, result=TIME),
         "Round": _method("Round", _round, DURATION, result=TIME),
         "MarshalJSON": _method("MarshalJSON", _marshal_json, result="[]uint8", error=True),
