@@ -969,10 +969,12 @@ def generate(family: str, count: int, seed: int) -> list[dict[str, Any]]:
 
 
 _ADDRESS = re.compile(
-    r"0xc[0-9a-f]{9}|\b82[4-8][0-9]{9}\b|8fc440|8FC440|9421888|43742100|100011111100010001000000"
+    r"0xc[0-9a-f]{9}|\b82[4-8][0-9]{9}\b|\b1400[0-7]{10}\b|\b110000000[01]{31}\b"
+    r"|8fc440|8FC440|9421888|43742100|100011111100010001000000"
 )
-"""Heap addresses (0xc000...; in decimal 824...) and tplref's static address of
-``time.Local``, printed for a pointer with %v/%x/%d: specific to one Go binary and run."""
+"""Heap addresses (0xc000... in hex, decimal, octal or binary) and tplref's static
+address of ``time.Local``, printed for a pointer with %v/%x/%d/%o/%b: specific to one Go
+binary and run."""
 MAX_OUTPUT = 3000
 """Cases whose output is longer are not recorded (they add size, not coverage)."""
 
