@@ -13,6 +13,7 @@ import pytest
 
 from mittnite.gotemplate.goregexp import compile
 from mittnite.gotemplate.goregexp_backtrack import MAX_VISITED, BacktrackMatcher
+from mittnite.gotemplate.goregexp_dfa import MatchDFA
 from mittnite.gotemplate.goregexp_engine import GoMatcher, runs_on_re
 from mittnite.gotemplate.goregexp_parser import parse
 from mittnite.gotemplate.goregexp_pike import PikeMatcher
@@ -62,6 +63,15 @@ def test_pike_vm_steps_are_bounded_by_program_times_text(pattern: str, text: str
         matcher.search(text, start)
         assert matcher.steps <= _bound(program, text)
     assert matcher.steps > 0 or program.anchored
+
+
+@pytest.mark.parametrize(("pattern", "text"), PATHOLOGICAL)
+def test_match_dfa_steps_are_bounded_by_program_times_text(pattern: str, text: str) -> None:
+    program = _program(pattern)
+    dfa = MatchDFA(program)
+    for longer in (text, text * 10, text * 100):
+        dfa.search(longer, 0)
+        assert dfa.steps <= _bound(program, longer)
 
 
 @pytest.mark.parametrize(("pattern", "text"), PATHOLOGICAL)

@@ -7,7 +7,8 @@
   and Go agree (no loop over an empty-matching body): independent implementations of
   the same tree.
 * The bit-state backtracker and the Pike VM, Go's two linear strategies, give the same
-  match and captures for every pattern and input.
+  match and captures for every pattern and input, and the DFA behind ``regexMatch``
+  agrees on whether there is a match at all.
 * ``quote_meta`` makes any text match itself literally.
 """
 
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 from mittnite.gotemplate.goregexp import GoRegexpError, compile, quote_meta
 from mittnite.gotemplate.goregexp_backtrack import BacktrackMatcher
+from mittnite.gotemplate.goregexp_dfa import MatchDFA
 from mittnite.gotemplate.goregexp_parser import parse
 from mittnite.gotemplate.goregexp_pike import PikeMatcher
 from mittnite.gotemplate.goregexp_program import compile_program
@@ -143,6 +145,22 @@ def test_backtracker_and_pike_vm_agree(pattern: str, texts: list[str]) -> None:
     for text in texts:
         for start in range(len(text) + 1):
             assert backtracker.search(text, start) == pike.search(text, start), (text, start)
+
+
+@settings(max_examples=300)
+@given(patterns, st.lists(subjects, min_size=1, max_size=4))
+def test_match_dfa_agrees_with_the_backtracker(pattern: str, texts: list[str]) -> None:
+    """``regexMatch``'s DFA says "matches" exactly where the backtracker finds a match."""
+    try:
+        parsed = parse(pattern)
+    except GoRegexpError:
+        return
+    program = compile_program(parsed.tree, len(parsed.capture_names) - 1)
+    backtracker, dfa = BacktrackMatcher(program), MatchDFA(program)
+    for text in texts:
+        for start in range(len(text) + 1):
+            found = backtracker.search(text, start) is not None
+            assert dfa.search(text, start) == found, (text, start)
 
 
 @given(any_text)

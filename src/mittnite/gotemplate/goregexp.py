@@ -82,7 +82,7 @@ class GoRegexp:
 
     def match_string(self, text: str) -> bool:
         """Go's ``MatchString``: whether the pattern matches anywhere in ``text``."""
-        return self._matcher.search(go_view(text), 0) is not None
+        return self._matcher.matches(go_view(text), 0)
 
     def find_string_index(self, text: str) -> tuple[int, int] | None:
         """Start and end of the leftmost match, or ``None``."""

@@ -21,7 +21,9 @@ linear in the text; and without loops there are no empty iterations, the only pl
 alternations of words keep ``re``'s speed that way.
 
 Both kinds of matcher report a match the same way, as a flat list of group start and end
-offsets (``-1`` for a group that did not take part).
+offsets (``-1`` for a group that did not take part). ``regexMatch`` only asks whether there
+is a match; that question is answered by a lazily built DFA (:mod:`goregexp_dfa`), also
+linear, and much faster than finding positions.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ class Matcher(Protocol):
 
     def search(self, text: str, position: int) -> list[int] | None: ...
 
+    def matches(self, text: str, position: int) -> bool:
+        """Whether there is a match at or after ``position`` (no positions needed)."""
+        ...
+
 
 class _PythonMatcher:
     """Runs the translated pattern on Python's ``re`` (only for patterns it runs linearly)."""
@@ -66,22 +72,27 @@ class _PythonMatcher:
             return None
         return [offset for span in found.regs for offset in span]
 
+    def matches(self, text: str, position: int) -> bool:
+        return self.compiled.search(text, position) is not None
+
 
 class GoMatcher:
     """Go's matching strategy: backtrack while the visited bitmap is small, else Pike VM.
 
     ``steps`` is the work counter of the matcher used by the last search."""
 
-    __slots__ = ("_backtrack", "_pike", "steps")
+    __slots__ = ("_backtrack", "_dfa", "_pike", "steps")
 
     def __init__(self, parsed: ParsedRegexp) -> None:
         from mittnite.gotemplate.goregexp_backtrack import BacktrackMatcher
+        from mittnite.gotemplate.goregexp_dfa import MatchDFA
         from mittnite.gotemplate.goregexp_pike import PikeMatcher
         from mittnite.gotemplate.goregexp_program import compile_program
 
         program = compile_program(parsed.tree, len(parsed.capture_names) - 1)
         self._backtrack = BacktrackMatcher(program)
         self._pike = PikeMatcher(program)
+        self._dfa = MatchDFA(program)
         self.steps = 0
 
     @property
@@ -95,6 +106,12 @@ class GoMatcher:
         else:
             found = self._pike.search(text, position)
             self.steps = self._pike.steps
+        return found
+
+    def matches(self, text: str, position: int) -> bool:
+        """Whether the pattern matches at all: the DFA answers in one pass, no captures."""
+        found = self._dfa.search(text, position)
+        self.steps = self._dfa.steps
         return found
 
 
