@@ -396,6 +396,7 @@ class _State:
         return items
 
     def one_iteration(self, node: RangeNode, mark: int, index: Any, element: Any) -> None:
+        self.node = node  # an exhausted step budget names the loop
         self.step()
         decl = node.pipe.decl
         if decl:
