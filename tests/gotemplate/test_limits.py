@@ -115,7 +115,9 @@ def test_step_budget_bounds_nested_loops() -> None:
 def test_deep_nesting_is_a_parse_error(template: str) -> None:
     with pytest.raises(TemplateParseError) as caught:
         parse(NAME, template, FUNCS)
-    assert str(caught.value) == f"template: {NAME}:1: nesting exceeds mittnite's limit of 1000 levels"
+    assert (
+        str(caught.value) == f"template: {NAME}:1: nesting exceeds mittnite's limit of 1000 levels"
+    )
 
 
 def test_nesting_within_the_limit_works() -> None:

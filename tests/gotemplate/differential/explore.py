@@ -42,7 +42,9 @@ def _first_function(template: str, names: set[str]) -> str:
     return "-"
 
 
-def classify(template: str, ours: tuple[str, str | None], go: tuple[str, str | None], names: set[str]) -> str:
+def classify(
+    template: str, ours: tuple[str, str | None], go: tuple[str, str | None], names: set[str]
+) -> str:
     function = _first_function(template, names)
     if ours[1] is None and go[1] is not None:
         kind = "go-errors"
@@ -106,13 +108,21 @@ def main(argv: list[str] | None = None) -> None:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 if len(examples[label]) < options.examples:
                     examples[label].append(record)
-            print(f"{family}: {len(cases)} cases, {mismatched} mismatches, "
-                  f"{time.monotonic() - started:.1f}s ours", file=sys.stderr)
+            print(
+                f"{family}: {len(cases)} cases, {mismatched} mismatches, "
+                f"{time.monotonic() - started:.1f}s ours",
+                file=sys.stderr,
+            )
     print(f"total {total}, compared {compared}, mismatches {sum(classes.values())}")
     for label, count in classes.most_common():
         print(f"\n== {label}: {count}")
         for example in examples[label]:
-            print("   template:", example["template"][:300].replace("\n", "\\n"), "params", example["params"])
+            print(
+                "   template:",
+                example["template"][:300].replace("\n", "\\n"),
+                "params",
+                example["params"],
+            )
             print("   ours:", repr(example["ours"])[:400])
             print("   go:  ", repr(example["go"])[:400])
 

@@ -119,7 +119,20 @@ PATTERNS = [
     "(?P<x>", "\\pX", "(?i)straße", "k", "(?i)k", "[[:word:]]+", "\\W", "(\\d+)-(\\d+)",
     "([a-z]+)([0-9]*)", ",", " ", "-", "_", "o", "l+", "(?i)[a-f]+",
 ]  # fmt: skip
-REPLACEMENTS = ["X", "$1", "${1}", "$2-$1", "${first}", "$first_x", "$$", "$", "[$0]", "", "${9}", "\\1"]
+REPLACEMENTS = [
+    "X",
+    "$1",
+    "${1}",
+    "$2-$1",
+    "${first}",
+    "$first_x",
+    "$$",
+    "$",
+    "[$0]",
+    "",
+    "${9}",
+    "\\1",
+]
 LAYOUTS = [
     "2006-01-02", "2006-01-02T15:04:05Z07:00", "02 Jan 06 15:04 MST", "Jan _2 15:04:05",
     "2006-01-02 15:04:05.000", "Monday, 02-Jan-06", "15:04", "3:04PM", "2006/1/2",
@@ -399,7 +412,10 @@ class Generator:
         if name in ("buildCustomCert",):
             return ['"bad"', '"bad"']
         if name in ("dig",):
-            keys = [go_literal(self.pick(["a", "b", "k", "n", "x", "missing"])) for _ in range(r.randint(0, 3))]
+            keys = [
+                go_literal(self.pick(["a", "b", "k", "n", "x", "missing"]))
+                for _ in range(r.randint(0, 3))
+            ]
             return [*keys, go_literal(self.pick(["default", ""])), self.map_value(depth)]
         if name in ("get", "hasKey", "unset"):
             return [self.map_value(depth), go_literal(self.pick(["a", "b", "k", "missing", ""]))]
@@ -407,7 +423,9 @@ class Generator:
             keys = [go_literal(self.pick(["a", "b", "name", "x"])) for _ in range(r.randint(0, 3))]
             return [self.map_value(depth), *keys]
         if name in ("pluck",):
-            return [go_literal(self.pick(["a", "name", "x"]))] + [self.map_value(depth) for _ in range(r.randint(0, 3))]
+            return [go_literal(self.pick(["a", "name", "x"]))] + [
+                self.map_value(depth) for _ in range(r.randint(0, 3))
+            ]
         if name in ("set",):
             return [self.map_value(depth), go_literal(self.pick(["a", "z"])), self.any_value(depth)]
         if name in ("kindIs", "typeIs", "typeIsLike"):
@@ -427,7 +445,10 @@ class Generator:
         if name in ("merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite"):
             # never a map into itself (Go recurses until its stack overflows, fatally)
             pool = [m for m in MAPS if ".Params" not in m and ".Env" not in m]
-            return [f"(deepCopy {self.pick(MAPS)})", *(self.pick(pool) for _ in range(r.randint(0, 3)))]
+            return [
+                f"(deepCopy {self.pick(MAPS)})",
+                *(self.pick(pool) for _ in range(r.randint(0, 3))),
+            ]
         if name == "call":
             return [self.pick([".Params.name", "nil", ".", "(list 1)"])]
         return None
@@ -532,14 +553,58 @@ class Generator:
 
     def case_literals(self) -> str:
         literal = self.pick(
-            INTS + FLOATS + [
-                "1i", "2.5i", "0x1p-2i", "1+2i", "(1+2i)", "08", "0x", "1e", "1__0", "0_1",
-                "'ab'", "''", "'\\''", "'\\x41'", "'\\u00e9'", "'\\400'", "0b2", "0o8",
-                "1" * 25, "1" * 400, "9" * 5000, "0x" + "f" * 17, "1e400", "1e-400", "-1e400",
-                "0x1.8p3", "1_000.5", ".5", "5.", "+5", "- 5", "0.1e-1_0", "0X1P+2", "1E+2",
-                "'\\n'", "'é'", "'\\U0001F600'", "'\\uD800'", '"\\x41\\u00e9\\101\\a\\v"',
-                '"\\q"', '"\\400"', "`raw\\n`", '"\\uD800"', '"unterminated', "`x", "-0x8000000000000000",
-                "0x8000000000000000", "-9223372036854775809", "1e9999999999",
+            INTS
+            + FLOATS
+            + [
+                "1i",
+                "2.5i",
+                "0x1p-2i",
+                "1+2i",
+                "(1+2i)",
+                "08",
+                "0x",
+                "1e",
+                "1__0",
+                "0_1",
+                "'ab'",
+                "''",
+                "'\\''",
+                "'\\x41'",
+                "'\\u00e9'",
+                "'\\400'",
+                "0b2",
+                "0o8",
+                "1" * 25,
+                "1" * 400,
+                "9" * 5000,
+                "0x" + "f" * 17,
+                "1e400",
+                "1e-400",
+                "-1e400",
+                "0x1.8p3",
+                "1_000.5",
+                ".5",
+                "5.",
+                "+5",
+                "- 5",
+                "0.1e-1_0",
+                "0X1P+2",
+                "1E+2",
+                "'\\n'",
+                "'é'",
+                "'\\U0001F600'",
+                "'\\uD800'",
+                '"\\x41\\u00e9\\101\\a\\v"',
+                '"\\q"',
+                '"\\400"',
+                "`raw\\n`",
+                '"\\uD800"',
+                '"unterminated',
+                "`x",
+                "-0x8000000000000000",
+                "0x8000000000000000",
+                "-9223372036854775809",
+                "1e9999999999",
             ]
         )
         roll = self.r.random()
@@ -555,11 +620,15 @@ class Generator:
         if target in ("repeat", "trunc"):
             return "{{ " + target + " " + literal + ' "ab" }}'
         if target == "substr":
-            return '{{ substr 0 ' + literal + ' "abcdef" }}'
+            return "{{ substr 0 " + literal + ' "abcdef" }}'
         if target == "round":
             return "{{ round 2.5 " + literal + " }}"
         if target == "until":
-            return "{{ len (until " + literal + ") }}" if literal in SMALL_INTS else "{{ until " + literal + " | len }}"
+            return (
+                "{{ len (until " + literal + ") }}"
+                if literal in SMALL_INTS
+                else "{{ until " + literal + " | len }}"
+            )
         return "{{ " + target + " " + literal + " }}"
 
     def case_control(self) -> str:
@@ -568,10 +637,18 @@ class Generator:
         for index in range(self.r.choice([0, 0, 0, 1, 2])):
             name = f"tpl{index}"
             names.append(name)
-            defines.append('{{ define "' + name + '" }}' + self.body(2, ["$"], names[:-1]) + "{{ end }}")
+            defines.append(
+                '{{ define "' + name + '" }}' + self.body(2, ["$"], names[:-1]) + "{{ end }}"
+            )
         body = self.body(self.r.randint(1, 3), ["$"], names)
         if self.chance(0.1):
-            body += '{{ block "blk" ' + self.pick([".", ".Params", "1"]) + " }}" + self.body(1, ["$"], names) + "{{ end }}"
+            body += (
+                '{{ block "blk" '
+                + self.pick([".", ".Params", "1"])
+                + " }}"
+                + self.body(1, ["$"], names)
+                + "{{ end }}"
+            )
         return "".join(defines) + body
 
     def condition(self, variables: list[str]) -> str:
@@ -590,7 +667,9 @@ class Generator:
             return f"{op} ({self.condition(variables)}) {self.any_value(0)}"
         return f"not {self.any_value(0)}"
 
-    def body(self, depth: int, variables: list[str], templates: list[str], in_range: bool = False) -> str:
+    def body(
+        self, depth: int, variables: list[str], templates: list[str], in_range: bool = False
+    ) -> str:
         out = []
         local = list(variables)
         for _ in range(self.r.randint(1, 4)):
@@ -609,15 +688,29 @@ class Generator:
             elif roll < 0.52 and len(local) > 1:
                 out.append(left + self.pick(local[1:]) + " = " + self.any_value(0) + right)
             elif roll < 0.65 and depth > 0:
-                text = "{{ if " + self.condition(local) + " }}" + self.body(depth - 1, local, templates, in_range)
+                text = (
+                    "{{ if "
+                    + self.condition(local)
+                    + " }}"
+                    + self.body(depth - 1, local, templates, in_range)
+                )
                 if self.chance(0.3):
-                    text += "{{ else if " + self.condition(local) + " }}" + self.body(depth - 1, local, templates, in_range)
+                    text += (
+                        "{{ else if "
+                        + self.condition(local)
+                        + " }}"
+                        + self.body(depth - 1, local, templates, in_range)
+                    )
                 if self.chance(0.5):
                     text += "{{ else }}" + self.body(depth - 1, local, templates, in_range)
                 out.append(text + "{{ end }}")
             elif roll < 0.75 and depth > 0:
-                subject = self.pick(MAPS + LISTS + [".Params.nested", ".Params.name", ".Params.missing"])
-                text = "{{ with " + subject + " }}" + self.body(depth - 1, local, templates, in_range)
+                subject = self.pick(
+                    MAPS + LISTS + [".Params.nested", ".Params.name", ".Params.missing"]
+                )
+                text = (
+                    "{{ with " + subject + " }}" + self.body(depth - 1, local, templates, in_range)
+                )
                 if self.chance(0.3):
                     text += "{{ else }}" + self.body(depth - 1, local, templates, in_range)
                 out.append(text + "{{ end }}")
@@ -625,8 +718,16 @@ class Generator:
                 subject = self.pick(LISTS + MAPS + [".Params.tags", ".Params.servers", ".Params.nested",
                                                     ".Params.missing", ".Env", "nil", ".Params.name"])  # fmt: skip
                 declared = self.pick(["", "$x := ", "$i, $x := ", "$i, $x := "])
-                inner = local + ([v.strip() for v in declared.replace(":=", "").split(",") if v.strip()])
-                text = "{{ range " + declared + subject + " }}" + self.body(depth - 1, inner, templates, True)
+                inner = local + (
+                    [v.strip() for v in declared.replace(":=", "").split(",") if v.strip()]
+                )
+                text = (
+                    "{{ range "
+                    + declared
+                    + subject
+                    + " }}"
+                    + self.body(depth - 1, inner, templates, True)
+                )
                 if self.chance(0.25):
                     text += "{{ else }}" + self.body(depth - 1, local, templates, in_range)
                 out.append(text + "{{ end }}")
@@ -634,9 +735,15 @@ class Generator:
                 keyword = self.pick(["break", "continue"])
                 out.append("{{ if " + self.condition(local) + " }}{{ " + keyword + " }}{{ end }}")
             elif roll < 0.96 and templates:
-                out.append('{{ template "' + self.pick(templates) + '" ' + self.any_value(0) + " }}")
+                out.append(
+                    '{{ template "' + self.pick(templates) + '" ' + self.any_value(0) + " }}"
+                )
             else:
-                out.append(self.pick(["{{/* comment */}}", "{{- /* trimmed */ -}}", "{{ \"lit\" }}", "{{ . }}"]))
+                out.append(
+                    self.pick(
+                        ["{{/* comment */}}", "{{- /* trimmed */ -}}", '{{ "lit" }}', "{{ . }}"]
+                    )
+                )
         return "".join(out)
 
     def case_fields(self) -> str:
@@ -673,11 +780,19 @@ class Generator:
         elif method in ("Add", "Truncate", "Round"):
             args = " " + self.pick(["3600000000000", "(int64 60)", "1", "-1", '"1h"'])
         elif method == "In":
-            args = " " + self.pick(["nil", "(toDate \"2006\" \"2020\").Location"])
-        if receiver.startswith((".", "$")) and not receiver.startswith("(") and receiver not in (".", "$"):
+            args = " " + self.pick(["nil", '(toDate "2006" "2020").Location'])
+        if (
+            receiver.startswith((".", "$"))
+            and not receiver.startswith("(")
+            and receiver not in (".", "$")
+        ):
             expression = receiver + chain + args
         else:
-            expression = "(" + receiver + ")" + chain + args if receiver not in (".", "$") else receiver + chain + args
+            expression = (
+                "(" + receiver + ")" + chain + args
+                if receiver not in (".", "$")
+                else receiver + chain + args
+            )
         shape = self.r.random()
         if shape < 0.5:
             return "{{ " + expression + " }}"
@@ -734,16 +849,20 @@ def _signatures() -> dict[str, tuple[list[str], bool]]:
 
 def _nginx(g: Generator) -> str:
     return (
-        "# generated for {{ .Env.USER | default \"nobody\" }}\n"
+        '# generated for {{ .Env.USER | default "nobody" }}\n'
         "server {\n"
         "  listen {{ .Params.port | default 8080 }};\n"
-        "  server_name {{ .Params.domain | default \"localhost\" }}{{ range .Params.tags }} {{ . }}.example.com{{ end }};\n"
+        '  server_name {{ .Params.domain | default "localhost" }}{{ range .Params.tags }} {{ . }}.example.com{{ end }};\n'
         "{{- range $i, $u := .Params.upstreams }}\n"
         "  # upstream {{ add1 $i }}\n"
         "  proxy_pass http://{{ $u }};\n"
         "{{- end }}\n"
         "{{- if " + g.condition([]) + " }}\n  gzip on;\n{{- end }}\n"
-        "  workers {{ .Params.workers | default " + g.pick(SMALL_INTS) + " | " + g.pick(["int", "add1", "toString", "quote", "mul 2"]) + " }};\n"
+        "  workers {{ .Params.workers | default "
+        + g.pick(SMALL_INTS)
+        + " | "
+        + g.pick(["int", "add1", "toString", "quote", "mul 2"])
+        + " }};\n"
         "}\n"
     )
 
@@ -752,8 +871,8 @@ def _envfile(g: Generator) -> str:
     key = g.pick(["PORT", "HOME", "DECIMAL", "EMPTY", "NOPE", "WEIRD"])
     return (
         "{{- range $k, $v := .Env }}\n{{ $k }}={{ $v | quote }}{{ end }}\n"
-        "APP_{{ .Params.name | default \"app\" | upper | replace \"-\" \"_\" }}=1\n"
-        "PORT_PLUS={{ add (.Env." + key + " | default \"0\") " + g.pick(INTS[:12]) + " }}\n"
+        'APP_{{ .Params.name | default "app" | upper | replace "-" "_" }}=1\n'
+        "PORT_PLUS={{ add (.Env." + key + ' | default "0") ' + g.pick(INTS[:12]) + " }}\n"
         "INT={{ int .Env." + key + " }} F={{ float64 .Env." + key + " }}\n"
     )
 
@@ -761,20 +880,36 @@ def _envfile(g: Generator) -> str:
 def _yaml(g: Generator) -> str:
     return (
         "app:\n"
-        "  name: {{ .Params.name | default \"demo\" | quote }}\n"
+        '  name: {{ .Params.name | default "demo" | quote }}\n'
         "  replicas: {{ .Params.replicas | default 1 }}\n"
-        "  ratio: {{ .Params.ratio | default 0.5 | " + g.pick(["mulf 100", "round 1", "floor", "ceil", "toString", "printf \"%.1f\""]) + " }}\n"
+        "  ratio: {{ .Params.ratio | default 0.5 | "
+        + g.pick(["mulf 100", "round 1", "floor", "ceil", "toString", 'printf "%.1f"'])
+        + " }}\n"
         "  tags:\n{{- range .Params.tags | uniq | sortAlpha }}\n    - {{ . }}\n{{- else }} []{{ end }}\n"
-        "  config:\n{{ toYamlish . | default \"\" | indent 4 }}\n".replace("toYamlish .", g.pick(['.Params.multiline', '(toPrettyJson .Params.nested)', '"a: 1\\nb: 2"', "(join \"\\n\" .Params.tags)"]))
-        + "  labels: {{ dict \"app\" (.Params.name | default \"x\") \"tier\" " + go_literal(g.pick(TEXTS[:10])) + " | toJson }}\n"
+        '  config:\n{{ toYamlish . | default "" | indent 4 }}\n'.replace(
+            "toYamlish .",
+            g.pick(
+                [
+                    ".Params.multiline",
+                    "(toPrettyJson .Params.nested)",
+                    '"a: 1\\nb: 2"',
+                    '(join "\\n" .Params.tags)',
+                ]
+            ),
+        )
+        + '  labels: {{ dict "app" (.Params.name | default "x") "tier" '
+        + go_literal(g.pick(TEXTS[:10]))
+        + " | toJson }}\n"
     )
 
 
 def _json_config(g: Generator) -> str:
     return (
-        "{{- $cfg := dict \"name\" (.Params.name | default \"svc\") \"port\" (.Params.port | default 80) -}}\n"
-        "{{- $_ := set $cfg \"debug\" (" + g.condition([]) + ") -}}\n"
-        "{{- if .Params.servers }}{{ $_ := set $cfg \"servers\" (pluck \"host\" " + g.pick(["(index .Params.servers 0)", ".Params.nested", "(dict \"host\" \"h\")"]) + ") }}{{ end -}}\n"
+        '{{- $cfg := dict "name" (.Params.name | default "svc") "port" (.Params.port | default 80) -}}\n'
+        '{{- $_ := set $cfg "debug" (' + g.condition([]) + ") -}}\n"
+        '{{- if .Params.servers }}{{ $_ := set $cfg "servers" (pluck "host" '
+        + g.pick(["(index .Params.servers 0)", ".Params.nested", '(dict "host" "h")'])
+        + ") }}{{ end -}}\n"
         "{{ " + g.pick(["toPrettyJson", "toJson", "toRawJson", "mustToPrettyJson"]) + " $cfg }}\n"
     )
 
@@ -783,49 +918,155 @@ def _ini(g: Generator) -> str:
     section = g.pick(["database", "server", "Cache", "x y"])
     return (
         "[" + section + "]\n"
-        "{{- with .Params.db }}\nhost = {{ .host | default \"localhost\" }}\nport = {{ .port }}\n{{- else }}\nhost = none\n{{- end }}\n"
-        "{{- range $k, $v := .Params.features }}\n{{ $k }} = {{ ternary \"on\" \"off\" $v }}{{ end }}\n"
-        "{{- range $k, $v := index .Params " + go_literal(g.pick(["nested", "features", "db", "missing"])) + " }}\n{{ $k }} = {{ $v }}{{ end }}\n"
-        "timeout = {{ " + g.pick(["\"30s\" | durationRound", "duration 90", "div 120 7", "\"1e3\" | int", ".Params.decimal | int", "float64 .Params.half | ceil", "\"2.5\" | add1", "int64 .Params.decimal", "atoi .Params.decimal"]) + " }}\n"
+        '{{- with .Params.db }}\nhost = {{ .host | default "localhost" }}\nport = {{ .port }}\n{{- else }}\nhost = none\n{{- end }}\n'
+        '{{- range $k, $v := .Params.features }}\n{{ $k }} = {{ ternary "on" "off" $v }}{{ end }}\n'
+        "{{- range $k, $v := index .Params "
+        + go_literal(g.pick(["nested", "features", "db", "missing"]))
+        + " }}\n{{ $k }} = {{ $v }}{{ end }}\n"
+        "timeout = {{ "
+        + g.pick(
+            [
+                '"30s" | durationRound',
+                "duration 90",
+                "div 120 7",
+                '"1e3" | int',
+                ".Params.decimal | int",
+                "float64 .Params.half | ceil",
+                '"2.5" | add1',
+                "int64 .Params.decimal",
+                "atoi .Params.decimal",
+            ]
+        )
+        + " }}\n"
     )
 
 
 def _hosts(g: Generator) -> str:
     return (
         "{{- range $i, $s := .Params.servers }}\n"
-        "{{ $s.host }}\t{{ $s.name }}{{ if eq $i 0 }} primary{{ end }} # port {{ $s.port | " + g.pick(["add 1000", "toString", "printf \"%05d\"", "int64", "mul 2", "sub 1", "float64"]) + " }}\n"
+        "{{ $s.host }}\t{{ $s.name }}{{ if eq $i 0 }} primary{{ end }} # port {{ $s.port | "
+        + g.pick(["add 1000", "toString", 'printf "%05d"', "int64", "mul 2", "sub 1", "float64"])
+        + " }}\n"
         "{{- end }}\n"
-        "{{ regexReplaceAll " + go_literal(g.pick(PATTERNS[:20])) + " " + g.string_value(1) + " " + go_literal(g.pick(REPLACEMENTS)) + " }}\n"
+        "{{ regexReplaceAll "
+        + go_literal(g.pick(PATTERNS[:20]))
+        + " "
+        + g.string_value(1)
+        + " "
+        + go_literal(g.pick(REPLACEMENTS))
+        + " }}\n"
     )
 
 
 def _script(g: Generator) -> str:
     return (
         "#!/bin/sh\n"
-        "{{- $args := list " + " ".join(g.string_literal() for _ in range(g.r.randint(0, 3))) + " }}\n"
+        "{{- $args := list "
+        + " ".join(g.string_literal() for _ in range(g.r.randint(0, 3)))
+        + " }}\n"
         "exec /usr/bin/app {{ range $args }}{{ . | squote }} {{ end }}\\\n"
-        "  --name={{ .Params.name | default (.Env.USER | default \"x\") | " + g.pick(["kebabcase", "snakecase", "camelcase", "lower", "title", "swapcase", "untitle", "initials", "nospace", "abbrev 5", "wrap 5", "trunc 3", "substr 1 4"]) + " }} \\\n"
-        "  --version={{ semver (.Params.version | default \"1.0.0\") | " + g.pick(["toString", "printf \"%v\"", "printf \"%s\""]) + " }}\n"
+        '  --name={{ .Params.name | default (.Env.USER | default "x") | '
+        + g.pick(
+            [
+                "kebabcase",
+                "snakecase",
+                "camelcase",
+                "lower",
+                "title",
+                "swapcase",
+                "untitle",
+                "initials",
+                "nospace",
+                "abbrev 5",
+                "wrap 5",
+                "trunc 3",
+                "substr 1 4",
+            ]
+        )
+        + " }} \\\n"
+        '  --version={{ semver (.Params.version | default "1.0.0") | '
+        + g.pick(["toString", 'printf "%v"', 'printf "%s"'])
+        + " }}\n"
     )
 
 
 def _math_report(g: Generator) -> str:
-    a = g.pick(INTS[:14] + FLOATS[:10] + [go_literal(s) for s in NUMERIC_STRINGS[:20]] + [".Params.decimal", ".Params.half", ".Params.sci", ".Params.lead", ".Params.hex", ".Params.under", ".Params.ratio", ".Params.big"])
-    b = g.pick(INTS[:14] + FLOATS[:10] + [go_literal(s) for s in NUMERIC_STRINGS[:20]] + [".Params.port", ".Params.neg"])
-    op = g.pick(["add", "sub", "mul", "div", "mod", "max", "min", "addf", "subf", "mulf", "divf", "maxf", "minf"])
+    a = g.pick(
+        INTS[:14]
+        + FLOATS[:10]
+        + [go_literal(s) for s in NUMERIC_STRINGS[:20]]
+        + [
+            ".Params.decimal",
+            ".Params.half",
+            ".Params.sci",
+            ".Params.lead",
+            ".Params.hex",
+            ".Params.under",
+            ".Params.ratio",
+            ".Params.big",
+        ]
+    )
+    b = g.pick(
+        INTS[:14]
+        + FLOATS[:10]
+        + [go_literal(s) for s in NUMERIC_STRINGS[:20]]
+        + [".Params.port", ".Params.neg"]
+    )
+    op = g.pick(
+        [
+            "add",
+            "sub",
+            "mul",
+            "div",
+            "mod",
+            "max",
+            "min",
+            "addf",
+            "subf",
+            "mulf",
+            "divf",
+            "maxf",
+            "minf",
+        ]
+    )
     return (
         "{{ $a := " + a + " }}{{ $b := " + b + " }}\n"
-        "{{ " + op + " $a $b }} | int={{ int $a }} int64={{ int64 $a }} float64={{ float64 $a }} add1={{ add1 $a }} toDecimal={{ toDecimal $a }}\n"
-        "{{ printf \"%v %T\" (" + op + " $b $a) (" + op + " $b $a) }}\n"
+        "{{ "
+        + op
+        + " $a $b }} | int={{ int $a }} int64={{ int64 $a }} float64={{ float64 $a }} add1={{ add1 $a }} toDecimal={{ toDecimal $a }}\n"
+        '{{ printf "%v %T" (' + op + " $b $a) (" + op + " $b $a) }}\n"
     )
 
 
 def _dates(g: Generator) -> str:
     return (
         "{{ $t := " + g.pick(TIMES) + " }}"
-        "{{ $t.Format " + go_literal(g.pick(LAYOUTS)) + " }} | {{ date " + go_literal(g.pick(LAYOUTS)) + " $t }} | "
-        "{{ dateInZone " + go_literal(g.pick(LAYOUTS)) + " $t " + go_literal(g.pick(ZONES)) + " }} | {{ $t.Location }} | "
-        "{{ unixEpoch $t }} | {{ $t." + g.pick(["Year", "Month", "Weekday", "YearDay", "Unix", "UTC", "Local", "IsZero", "Nanosecond", "String"]) + " }}"
+        "{{ $t.Format "
+        + go_literal(g.pick(LAYOUTS))
+        + " }} | {{ date "
+        + go_literal(g.pick(LAYOUTS))
+        + " $t }} | "
+        "{{ dateInZone "
+        + go_literal(g.pick(LAYOUTS))
+        + " $t "
+        + go_literal(g.pick(ZONES))
+        + " }} | {{ $t.Location }} | "
+        "{{ unixEpoch $t }} | {{ $t."
+        + g.pick(
+            [
+                "Year",
+                "Month",
+                "Weekday",
+                "YearDay",
+                "Unix",
+                "UTC",
+                "Local",
+                "IsZero",
+                "Nanosecond",
+                "String",
+            ]
+        )
+        + " }}"
     )
 
 
@@ -833,7 +1074,11 @@ def _semver_gate(g: Generator) -> str:
     return (
         "{{ $v := semver " + go_literal(g.pick(VERSIONS)) + " }}"
         "{{ $v.Major }}.{{ $v.Minor }}.{{ $v.Patch }} pre={{ $v.Prerelease }} meta={{ $v.Metadata }} "
-        "{{ if semverCompare " + go_literal(g.pick(CONSTRAINTS)) + " " + go_literal(g.pick(VERSIONS)) + " }}yes{{ else }}no{{ end }} "
+        "{{ if semverCompare "
+        + go_literal(g.pick(CONSTRAINTS))
+        + " "
+        + go_literal(g.pick(VERSIONS))
+        + " }}yes{{ else }}no{{ end }} "
         "{{ ($v." + g.pick(["IncMajor", "IncMinor", "IncPatch"]) + ").String }} {{ $v.Original }}"
     )
 
@@ -868,7 +1113,9 @@ def _lists_report(g: Generator) -> str:
             fixed.append(c.split()[0] + " 0 (len $l)")
         elif c == "index 0":
             fixed.append("len")
-        elif c.startswith(("has", "without", "append", "prepend", "slice", "chunk", "join", "concat")):
+        elif c.startswith(
+            ("has", "without", "append", "prepend", "slice", "chunk", "join", "concat")
+        ):
             fixed.append(c)
         else:
             fixed.append(c)
@@ -876,13 +1123,21 @@ def _lists_report(g: Generator) -> str:
     for c in fixed:
         if c.startswith(("has ", "without ", "join ")):
             name, arg = c.split(" ", 1)
-            parts.append("{{ " + name + " $l " + arg + " }}" if name != "join" else "{{ join " + arg + " $l }}")
+            parts.append(
+                "{{ " + name + " $l " + arg + " }}"
+                if name != "join"
+                else "{{ join " + arg + " $l }}"
+            )
         elif c.startswith(("append", "prepend")):
             name, arg = c.split(" ", 1)
             parts.append("{{ " + name + " $l " + arg + " }}")
         elif c.startswith(("slice", "chunk", "concat")):
             name, arg = c.split(" ", 1)
-            parts.append("{{ " + name + " $l " + arg + " }}" if name != "chunk" else "{{ chunk " + arg + " $l }}")
+            parts.append(
+                "{{ " + name + " $l " + arg + " }}"
+                if name != "chunk"
+                else "{{ chunk " + arg + " $l }}"
+            )
         elif " (len $l)" in c:
             parts.append("{{ " + c + " }}")
         else:
@@ -896,8 +1151,10 @@ def _dicts_report(g: Generator) -> str:
     op = g.pick(["merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite"])
     return (
         "{{ $a := deepCopy " + a + " }}{{ $b := " + b + " }}"
-        "{{ $m := " + op + " $a $b }}{{ $m | toJson }} {{ keys $m | sortAlpha }} {{ values $m | len }} "
-        "{{ hasKey $m \"a\" }} {{ get $m \"name\" }} {{ dig \"k\" \"n\" \"def\" $m }} {{ pick $m \"a\" \"x\" | toJson }} {{ omit $m \"a\" | toJson }}"
+        "{{ $m := "
+        + op
+        + " $a $b }}{{ $m | toJson }} {{ keys $m | sortAlpha }} {{ values $m | len }} "
+        '{{ hasKey $m "a" }} {{ get $m "name" }} {{ dig "k" "n" "def" $m }} {{ pick $m "a" "x" | toJson }} {{ omit $m "a" | toJson }}'
     )
 
 
@@ -907,13 +1164,30 @@ def _regex_report(g: Generator) -> str:
     return (
         "{{ $p := " + pattern + " }}{{ $s := " + s + " }}"
         "{{ regexMatch $p $s }}|{{ regexFind $p $s }}|{{ regexFindAll $p $s -1 | toJson }}|"
-        "{{ regexSplit $p $s " + g.pick(["-1", "2", "0"]) + " | toJson }}|{{ regexReplaceAll $p $s " + go_literal(g.pick(REPLACEMENTS)) + " }}|"
-        "{{ regexReplaceAllLiteral $p $s \"$1\" }}"
+        "{{ regexSplit $p $s "
+        + g.pick(["-1", "2", "0"])
+        + " | toJson }}|{{ regexReplaceAll $p $s "
+        + go_literal(g.pick(REPLACEMENTS))
+        + " }}|"
+        '{{ regexReplaceAllLiteral $p $s "$1" }}'
     )
 
 
 def _conversions(g: Generator) -> str:
-    v = g.pick([go_literal(s) for s in NUMERIC_STRINGS] + INTS + FLOATS + ["true", "nil", ".Params.ratio", ".Params.big", ".Params.huge", "(list 1)", ".Env.DECIMAL"])
+    v = g.pick(
+        [go_literal(s) for s in NUMERIC_STRINGS]
+        + INTS
+        + FLOATS
+        + [
+            "true",
+            "nil",
+            ".Params.ratio",
+            ".Params.big",
+            ".Params.huge",
+            "(list 1)",
+            ".Env.DECIMAL",
+        ]
+    )
     return (
         "{{ $v := " + v + " }}"
         "int={{ int $v }} int64={{ int64 $v }} float64={{ float64 $v }} add={{ add $v 1 }} "
@@ -969,7 +1243,7 @@ def generate(family: str, count: int, seed: int) -> list[dict[str, Any]]:
 
 
 _ADDRESS = re.compile(
-    r"0xc[0-9a-f]{9}|\b82[4-8][0-9]{9}\b|\b1400[0-7]{10}\b|\b110000000[01]{31}\b"
+    r"0xc[0-9a-f]{9}|\b82[4-8][0-9]{9}\b|\b0?1400[0-7]{10}\b|\b110000000[01]{31}\b"
     r"|8fc440|8FC440|9421888|43742100|100011111100010001000000"
 )
 """Heap addresses (0xc000... in hex, decimal, octal or binary) and tplref's static

@@ -75,4 +75,3 @@ class Renderer:
             return go_json_text(parsed.render(root)), None
         except TemplateExecError as problem:
             return go_json_text(problem.partial_output), go_json_text(str(problem))
-
