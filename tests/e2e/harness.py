@@ -28,6 +28,15 @@ MITTNITECTL = (
 )
 
 
+def _terminate_with_parent() -> None:
+    """In the child: SIGTERM when pytest dies, so an interrupted test run (a timeout, a
+    Ctrl-C) does not leave a mittnite and its jobs running; SIGTERM lets mittnite stop its
+    jobs itself."""
+    import ctypes
+
+    ctypes.CDLL(None).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
 class Mittnite:
     """A running ``mittnite up`` (optionally as PID 1 of a new PID namespace)."""
 
@@ -50,7 +59,8 @@ class Mittnite:
         self.err_path = workdir / "stderr.log"
         argv = [*MITTNITE, "up", "-c", str(self.config_dir), "-p", "0", *args]
         if pid1:
-            argv = ["unshare", "--pid", "--fork", "--mount-proc", *argv]
+            # --kill-child: mittnite (PID 1 inside) gets SIGTERM when unshare goes away
+            argv = ["unshare", "--pid", "--fork", "--kill-child=SIGTERM", "--mount-proc", *argv]
         self.process = subprocess.Popen(
             argv,
             cwd=workdir,
@@ -59,6 +69,7 @@ class Mittnite:
             stderr=self.err_path.open("wb") if stderr is None else stderr,
             env={**os.environ, **(env or {})},
             start_new_session=True,
+            preexec_fn=_terminate_with_parent,
         )
         self.pid1 = pid1
 
