@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from mittnite.config.addresses import parse_address
-from mittnite.runtime.activation import ActivatedSockets, spawn_activated
+from mittnite.runtime.activation import ActivatedSockets
 from mittnite.runtime.reaper import Reaper
-from mittnite.runtime.spawn import Child
+from mittnite.runtime.spawn import Child, spawn
 
 JOB = str(Path(__file__).with_name("job.py"))
 
@@ -55,9 +55,9 @@ async def start_job(
         command = list(argv) if argv is not None else [sys.executable, JOB]
         if hold:
             command.append("--hold")
-        child = spawn_activated(
+        child = spawn(
             command,
-            activated.handoff(),
+            handoff=activated.handoff(),
             reaper=reaper,
             env=env,
             stdout=write_end,

@@ -39,6 +39,14 @@ def open_descriptors() -> list[int]:
     return sorted(found)
 
 
+def raw_environment() -> list[str]:
+    """The entries as the kernel passed them (``os.environ`` drops those without ``=``)."""
+    with open("/proc/self/environ", "rb") as handle:
+        entries = handle.read().split(b"\0")[:-1]
+    wanted = (b"TEST", b"=TEST", b"LISTEN_")
+    return [entry.decode() for entry in entries if entry.startswith(wanted)]
+
+
 def peer_text(peer: object) -> object:
     if isinstance(peer, tuple):
         return [peer[0], peer[1]]
@@ -59,6 +67,7 @@ def main() -> None:
         "LISTEN_FDS": os.environ.get("LISTEN_FDS"),
         "LISTEN_FDNAMES": os.environ.get("LISTEN_FDNAMES"),
         "env": {k: v for k, v in os.environ.items() if k.startswith("TEST_")},
+        "raw_env": raw_environment(),
         "fds": open_descriptors(),
         "sockets": [
             {

@@ -243,7 +243,8 @@ def test_bad_addresses_and_protocols_point_at_the_value(config_dir: MakeDir) -> 
         "5:19: job \"l\": listen \":1\": unknown protocol 'udp' "
         "(use one of: tcp, tcp4, tcp6, unix, unixpacket)",
         '6:9: job "l": listen "[::1]:2": forward is missing (where should connections go?) '
-        '(add forward = "127.0.0.1:8081")',
+        '(add forward = "127.0.0.1:8081", or activate = true to hand the listening socket '
+        "to the job)",
     ]
     assert warnings == [
         '10:13: job "l": listen "/run/x.sock": field protocol is deprecated in favor of '
