@@ -1,12 +1,13 @@
 """An activated job, as a user would write one: it accepts on the descriptors it was given.
 
-Usage: python job.py [--hold]
+Usage: python job.py [--hold | --once]
 
 Prints one JSON line describing what it received (``LISTEN_*``, its pid and process
 group, its open descriptors, each socket's address and blocking mode, its signal mask and
 ignored signals), then serves every socket: each client gets one JSON line
 ``{"fd": n, "name": ..., "peer": ...}``. With ``--hold`` the connection stays open until
-the client closes it (a long request); without, it is closed at once.
+the client closes it (a long request); without, it is closed at once. With ``--once``
+the job exits (status 0) after its first client.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def peer_text(peer: object) -> object:
 
 def main() -> None:
     hold = "--hold" in sys.argv
+    once = "--once" in sys.argv
     count = int(os.environ.get("LISTEN_FDS", "0"))
     names = os.environ.get("LISTEN_FDNAMES", "").split(":")
     sockets = [socket.socket(fileno=3 + index) for index in range(count)]
@@ -95,6 +97,8 @@ def main() -> None:
                 threading.Thread(target=drain_then_close, args=(client,), daemon=True).start()
             else:
                 client.close()
+            if once:
+                return
 
 
 def drain_then_close(client: socket.socket) -> None:
