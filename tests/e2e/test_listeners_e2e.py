@@ -267,7 +267,8 @@ job "once" {{
         }
     )
     run.wait_for('"LISTEN_FDS"', stream="stdout")
-    first, _ = ask(port)
+    first, me = ask(port)
+    assert first["peer"] == list(me)
     second, me = ask(port)  # made while the first process is gone or going
     assert second["peer"] == list(me)
     run.wait_for('msg="starting job" job.name=once(?s:.*)msg="starting job" job.name=once')
