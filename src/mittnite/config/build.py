@@ -335,7 +335,7 @@ class Builder:
 
     def listener(self, label: str, item: StructValue) -> Listener:
         where = f'{label}: listen "{item["Address"]}"'
-        if item["Protocol"]:
+        if item["Protocol"] and not item["Activate"]:  # activated: validate says it is unused
             if item["ForwardProtocol"]:
                 self.warning(
                     self.source(item, "Protocol"),
