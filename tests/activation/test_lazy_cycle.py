@@ -27,7 +27,7 @@ from mittnite.supervisor.lazy import LazyJob, ListenerSpec
 
 from ..lazy.helpers import RecordingLogger, SpawnedProcess, eventually, run
 from ..runtime.procs import zombies_of
-from .helpers import JOB, ask, sockets
+from .helpers import JOB, ask, fixed_port, sockets
 
 if TYPE_CHECKING:
     from mittnite.core.clock import Clock
@@ -265,3 +265,30 @@ def test_a_job_that_dies_at_once_backs_off_then_starts_again() -> None:
     logger = run(with_rig([activated("127.0.0.1:0", "web")], ["false"], body, clock=FakeClock()))
     warnings = logger.find("lazy job failed right after its start; holding off new starts")
     assert [fields["job.nextRestartIn"] for fields in warnings] == ["1s", "2s"]
+
+
+def test_forwarded_and_activated_blocks_share_one_process_and_one_cool_down() -> None:
+    """A forwarded connection starts the job, which gets the activated socket too; the
+    job stops only once neither kind of connection is left."""
+    upstream = fixed_port()
+
+    async def body(rig: Rig) -> None:
+        forwarded_address, activated_address = rig.job.listeners.addresses
+        forwarded, _ = await open_client(forwarded_address)  # starts the job
+        assert b'"own": true' in await read_line(forwarded)
+        answer, me = await ask(activated_address)  # served by the same process
+        assert answer["peer"] == list(me)
+        assert rig.starts == 1
+        # the activated socket is idle now, the forwarded connection still open: busy
+        assert await rig.samples_pass(3 * round(COOL_DOWN / rig.job.sample_interval))
+        assert rig.stops == 0 and rig.job.machine.active == 1
+        forwarded.close()
+        assert await eventually(lambda: rig.stops == 1, timeout=120)
+
+    specs = [
+        ListenerSpec(
+            "127.0.0.1:0", parse_address("127.0.0.1:0"), parse_address(f"127.0.0.1:{upstream}")
+        ),
+        activated("127.0.0.1:0", "web"),
+    ]
+    run(with_rig(specs, [*HOLD, "--own", f"127.0.0.1:{upstream}"], body))

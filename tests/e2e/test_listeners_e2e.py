@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 import socket
 import sys
@@ -23,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from ..activation.helpers import fixed_port as free_port
 from .conftest import Start
 from .harness import processes_with
 
@@ -30,34 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PP_UPSTREAM = str(ROOT / "runtime" / "pp_upstream.py")
 JOB = str(ROOT / "activation" / "job.py")
 PYTHON = sys.executable
-
-
-def free_port() -> int:
-    """A free port below the kernel's ephemeral range.
-
-    The port goes into a configuration, so it is free only until something else binds
-    it; a port from ``bind(0)`` is from the ephemeral range, which the kernel hands out
-    again to the next ``bind(0)`` or ``connect`` (mittnite's own probe server, ``-p 0``,
-    took one once). Ports below the range are only ever taken on purpose.
-    """
-    low = _ephemeral_low()
-    while True:
-        port = random.randrange(10000, low)
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-
-
-def _ephemeral_low() -> int:
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as handle:
-            low = int(handle.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        low = 32768
-    return max(low, 10001)
 
 
 def connect(port: int, timeout: float = 30.0) -> socket.socket:
