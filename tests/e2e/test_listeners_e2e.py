@@ -295,3 +295,39 @@ job "web" {{
     run.signal()
     assert run.wait() == 0
     assert processes_with(JOB) == []
+
+
+def http_get(port: int) -> tuple[str, tuple[str, int]]:
+    with connect(port) as client:
+        me = client.getsockname()
+        client.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        answer = b""
+        while chunk := client.recv(4096):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 200"), answer
+    return body.decode(), me
+
+
+def test_the_example_and_the_readme_snippet(mittnite: Start, tmp_path: Path) -> None:
+    """``examples/activation`` as its README runs it (other ports), and the README's
+    ten-line job is the example's ``app.py``."""
+    example = ROOT.parent / "examples" / "activation"
+    readme = (ROOT.parent / "README.md").read_text()
+    app = (example / "app.py").read_text()
+    assert f"```python\n{app}```" in readme
+    for name in ("app.py", "proxied.py"):
+        shutil.copy(example / name, tmp_path / name)
+    ports = {port: free_port() for port in (8080, 8090, 8091)}
+    config = (example / "mittnite.d" / "activation.hcl").read_text()
+    for port, replacement in ports.items():
+        config = config.replace(f"127.0.0.1:{port}", f"127.0.0.1:{replacement}")
+    run = mittnite({"activation.hcl": config})
+    run.wait_for("holding off starting job app until first request")
+
+    body, me = http_get(ports[8080])
+    assert body == f"hello {me[0]}:{me[1]}\n"
+    body, me = http_get(ports[8090])
+    assert body == f"hello {me[0]}:{me[1]}\n"  # the client, not mittnite's address
+    run.signal()
+    assert run.wait() == 0
