@@ -532,9 +532,9 @@ class LazyJob:
             return
         self.activated.watch(self._pending)
 
-    def _watch_soon(self) -> None:
-        """Watch again; after a pause if connections are still queued (a drain that
-        could not accept, e.g. out of descriptors, must not turn into a busy loop)."""
+    def _watch_after_drain(self) -> None:
+        """Watch again; after a pause if connections are still queued: a drain that could
+        not accept them (out of descriptors) must not turn into a busy loop."""
         assert self.activated is not None
         if self.activated.pending():
             self._cancel_rewatch()
@@ -555,7 +555,7 @@ class LazyJob:
         for action in actions:
             if isinstance(action, Refuse):
                 self._drain(action.reason)  # back-off: do not leave it hanging
-                self._watch_soon()
+                self._watch_after_drain()
                 return
 
     def _drain(self, reason: str) -> None:
@@ -612,7 +612,9 @@ class LazyJob:
             return
         if self.machine.holding_off:
             self._drain(reason)
-        self._watch_soon()
+            self._watch_after_drain()
+        else:
+            self._watch()  # a connection already queued starts the job again at once
 
     async def _start_process(self) -> None:
         try:
