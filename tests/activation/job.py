@@ -1,6 +1,6 @@
 """An activated job, as a user would write one: it accepts on the descriptors it was given.
 
-Usage: python job.py [--hold | --once] [--own HOST:PORT]
+Usage: python job.py [--hold | --once] [--own HOST:PORT] [--tag TEXT]
 
 Prints one JSON line describing what it received (``LISTEN_*``, its pid and process
 group, its open descriptors, each socket's address and blocking mode, its signal mask and
@@ -9,7 +9,8 @@ ignored signals), then serves every socket: each client gets one JSON line
 the client closes it (a long request); without, it is closed at once. With ``--once``
 the job exits (status 0) after its first client. ``--own`` makes it listen on one more
 address of its own (not activated), where each client gets ``{"own": true, ...}``: the
-upstream of a forwarded ``listen`` block of the same job.
+upstream of a forwarded ``listen`` block of the same job. ``--tag`` is ignored: it marks
+the command line, so a test can find its own processes.
 """
 
 from __future__ import annotations

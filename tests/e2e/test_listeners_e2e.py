@@ -186,7 +186,7 @@ def test_an_activated_job_accepts_itself_and_sees_the_client(
             "a.hcl": f"""
 job "web" {{
   command = "{PYTHON}"
-  args    = ["{JOB}"]
+  args    = ["{JOB}", "--tag", "{port}"]
   listen "127.0.0.1:{port}" {{
     activate = true
   }}
@@ -215,7 +215,7 @@ job "web" {{
     run.signal()
     assert run.wait() == 0
     assert not admin.exists()  # the socket file is removed with the socket
-    assert processes_with(JOB) == []
+    assert processes_with(f"--tag {port}") == []
 
 
 def test_connections_wait_in_the_queue_while_an_activated_job_restarts(
@@ -229,7 +229,7 @@ def test_connections_wait_in_the_queue_while_an_activated_job_restarts(
             "a.hcl": f"""
 job "once" {{
   command     = "{PYTHON}"
-  args        = ["{JOB}", "--once"]
+  args        = ["{JOB}", "--once", "--tag", "{port}"]
   maxAttempts = -1
   listen "127.0.0.1:{port}" {{
     activate = true
@@ -249,7 +249,7 @@ job "once" {{
     assert len(pids) >= 2 and len(set(pids)) == len(pids)
     run.signal()
     assert run.wait() == 0
-    assert processes_with(JOB) == []
+    assert processes_with(f"--tag {port}") == []
 
 
 def test_a_lazy_activated_job_starts_on_demand_cools_down_and_starts_again(
@@ -261,7 +261,7 @@ def test_a_lazy_activated_job_starts_on_demand_cools_down_and_starts_again(
             "a.hcl": f"""
 job "web" {{
   command = "{PYTHON}"
-  args    = ["{JOB}", "--hold"]
+  args    = ["{JOB}", "--hold", "--tag", "{port}"]
   lazy {{
     coolDownTimeout = "1s"
   }}
@@ -274,16 +274,16 @@ job "web" {{
     )
     run.wait_for("holding off starting job web until first request")
     run.wait_for('msg="starting TCP listener" address="127.0.0.1:')
-    assert processes_with(JOB) == []  # nothing runs before the first connection
+    assert processes_with(f"--tag {port}") == []  # nothing runs before the first connection
 
     with connect(port) as client:  # waits in the queue; the job accepts it once started
         me = client.getsockname()
         assert json.loads(read_line(client))["peer"] == list(me)
-        assert len(processes_with(JOB)) == 1
+        assert len(processes_with(f"--tag {port}")) == 1
         time.sleep(1.5)  # held open past the cool-down: the job is busy, it keeps running
         assert "process terminated" not in run.stderr
     run.wait_for('msg="process terminated" job.name=web', timeout=60)
-    assert processes_with(JOB) == []
+    assert processes_with(f"--tag {port}") == []
 
     answer, me = ask(port)  # started again by the next connection
     assert answer["peer"] == list(me)
@@ -294,7 +294,7 @@ job "web" {{
     assert run.stderr.count('msg="starting job" job.name=web') == 2
     run.signal()
     assert run.wait() == 0
-    assert processes_with(JOB) == []
+    assert processes_with(f"--tag {port}") == []
 
 
 def http_get(port: int) -> tuple[str, tuple[str, int]]:
