@@ -15,7 +15,7 @@ from mittnite.config.hcl import MapList, StructValue
 from mittnite.config.load import decode_sources, find_config_files, read_sources
 from mittnite.config.problems import Problem
 
-EXTENSION_FIELDS = frozenset({"StopSignal", "StopTimeout"})
+EXTENSION_FIELDS = frozenset({"StopSignal", "StopTimeout", "After", "Readiness", "Liveness"})
 DIRECTIVES = ("Probes", "Files", "Jobs", "BootJobs")
 
 
