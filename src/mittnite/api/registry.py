@@ -79,6 +79,7 @@ class JobRegistry:
         else:
             assert common is not None
             reason, changed = common.machine.phase, common.machine.phase_changed_at
+        extras = getattr(self.jobs, "status_extras", None)
         document = status_document(
             pid=job.pid,
             running=job.running,
@@ -86,8 +87,14 @@ class JobRegistry:
             last_change=changed,
             config=config,
             secrets=self.secrets,
+            extras=extras(job.name) if extras is not None else None,
         )
         return encode_status(document)
+
+    def metrics(self) -> bytes | None:
+        """The run's metrics in OpenMetrics text (``None``: this server has none)."""
+        render = getattr(self.jobs, "render_metrics", None)
+        return render() if render is not None else None
 
     def start(self, job: Job) -> None:
         """Start the job if it is not running (a no-op while it runs)."""

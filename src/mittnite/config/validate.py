@@ -17,6 +17,7 @@ from .problems import Problem
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..core.deps import Node
+    from .problems import Severity
 
 DEFAULT_PROBE_PORT = 9102
 
@@ -63,7 +64,8 @@ def _dependencies(ignition: Ignition) -> Iterator[Problem]:
             hint = "remove one of the after entries of the cycle"
         elif problem.message.endswith("no job of that name"):
             hint = "name a job, lazy job, one-time job or boot job defined in the configuration"
-        yield Problem(problem.severity, problem.message, where, hint=hint)
+        severity: Severity = "error" if problem.severity == "error" else "warning"
+        yield Problem(severity, problem.message, where, hint=hint)
 
 
 def _duplicates(ignition: Ignition) -> Iterator[Problem]:
