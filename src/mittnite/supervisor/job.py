@@ -33,13 +33,12 @@ from .output import LineWriter, open_log_file
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
-
-    from ..config.model import BaseJob, Duration, JobConfig, Signal, Watch, WatchCommand
-    from ..core.job import Action
-    from ..logs.logger import BoundLogger
     from typing import Protocol
 
     from ..checks.base import CheckOutcome
+    from ..config.model import BaseJob, Duration, JobConfig, Signal, Watch, WatchCommand
+    from ..core.job import Action
+    from ..logs.logger import BoundLogger
     from ..runtime.exitstatus import ExitStatus
     from ..runtime.spawn import Child
     from .context import RunContext

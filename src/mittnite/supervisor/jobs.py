@@ -93,6 +93,7 @@ class JobSet:
         self._stopped_all = asyncio.Event()
         self._shut_lazy: set[str] = set()
         self._ready_since: dict[str, float] = {}
+        self._logged: set[str] = set()
         # metrics
         self.metrics: MittniteMetrics = MittniteMetrics(
             jobs=self.order,
@@ -279,7 +280,8 @@ class JobSet:
         if self.fatal_error is not None or self._shutting_down:
             return
         self.fatal_error = error
-        self.context.logger.error(error)
+        if error not in self._logged:
+            self.context.logger.error(error)
         self.exit_status = EXIT_FAILURE
         self._done.set()
 
@@ -297,7 +299,6 @@ class JobSet:
 
     # -- carrying out the dependency machine's actions -------------------------------------------
     def _apply(self, actions: list[Action]) -> None:
-        fatal = {a.message for a in actions if isinstance(a, Fail) and self._fatal_fail(a.name)}
         for action in actions:
             if isinstance(action, Start):
                 self._start(action.name)
@@ -312,9 +313,9 @@ class JobSet:
             elif isinstance(action, CancelTimer):
                 self._cancel_timer(action.name)
             elif isinstance(action, Log):
-                if action.msg in fatal:
-                    continue  # said once, as the error that ends the run
                 self.context.logger.log(action.level, action.msg, action.fields)
+                if action.level == "error":
+                    self._logged.add(action.msg)  # if it ends the run, it is not said twice
         if self._shutting_down and not self._active():
             self._stopped_all.set()
 
