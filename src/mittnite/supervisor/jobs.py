@@ -30,6 +30,7 @@ the current phase) is read when ``/metrics`` is scraped (:meth:`JobSet.render_me
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 
 from ..core.deps import DependencyMachine, Fail, NodeKind, NodeState, Start, Stop
 from ..core.job import CancelTimer, Finished, Log, Phase, StartTimer
@@ -94,6 +95,8 @@ class JobSet:
         self._shut_lazy: set[str] = set()
         self._ready_since: dict[str, float] = {}
         self._logged: set[str] = set()
+        self._queue: deque[Action] = deque()
+        self._applying = False
         # metrics
         self.metrics: MittniteMetrics = MittniteMetrics(
             jobs=self.order,
@@ -299,25 +302,41 @@ class JobSet:
 
     # -- carrying out the dependency machine's actions -------------------------------------------
     def _apply(self, actions: list[Action]) -> None:
-        for action in actions:
-            if isinstance(action, Start):
-                self._start(action.name)
-            elif isinstance(action, Stop):
-                self._stop(action.name)
-            elif isinstance(action, Fail):
-                self._fail(action.name, action.message)
-            elif isinstance(action, StartTimer):
-                self._cancel_timer(action.name)
-                loop = asyncio.get_running_loop()
-                self._timers[action.name] = loop.call_later(action.delay, self._fire, action.name)
-            elif isinstance(action, CancelTimer):
-                self._cancel_timer(action.name)
-            elif isinstance(action, Log):
-                self.context.logger.log(action.level, action.msg, action.fields)
-                if action.level == "error":
-                    self._logged.add(action.msg)  # if it ends the run, it is not said twice
+        """Carry out actions in order; those caused meanwhile wait for their turn.
+
+        Starting a job can report back at once (spawned → ``started`` → a dependent's
+        ``Start``): queueing keeps every batch in the machine's order.
+        """
+        self._queue.extend(actions)
+        if self._applying:
+            return
+        self._applying = True
+        try:
+            while self._queue:
+                self._carry_out(self._queue.popleft())
+        finally:
+            self._applying = False
+            self._queue.clear()
         if self._shutting_down and not self._active():
             self._stopped_all.set()
+
+    def _carry_out(self, action: Action) -> None:
+        if isinstance(action, Start):
+            self._start(action.name)
+        elif isinstance(action, Stop):
+            self._stop(action.name)
+        elif isinstance(action, Fail):
+            self._fail(action.name, action.message)
+        elif isinstance(action, StartTimer):
+            self._cancel_timer(action.name)
+            loop = asyncio.get_running_loop()
+            self._timers[action.name] = loop.call_later(action.delay, self._fire, action.name)
+        elif isinstance(action, CancelTimer):
+            self._cancel_timer(action.name)
+        elif isinstance(action, Log):
+            self.context.logger.log(action.level, action.msg, action.fields)
+            if action.level == "error":
+                self._logged.add(action.msg)  # if it ends the run, it is not said twice
 
     def _fatal_fail(self, name: str) -> bool:
         job = self._by_name.get(name)
