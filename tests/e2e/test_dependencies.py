@@ -404,3 +404,36 @@ def test_cycles_and_unknown_names_are_rejected_naming_both_ends(tmp_path: Path) 
     assert up.returncode == 1
     assert "dependency cycle a → b → c → a" in up.stderr
     assert "starting job" not in up.stderr
+
+
+def test_the_example_runs_in_order(mittnite: Start, tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "dependencies"
+    port = str(free_port())
+    for script in ("db.py", "migrate.py", "app.py"):
+        (tmp_path / script).write_text((example / script).read_text())
+    config = (example / "mittnite.d" / "jobs.hcl").read_text()
+    config = config.replace("8091", port).replace('"python3"', json.dumps(PY))
+    api = tmp_path / "api.sock"
+    run = mittnite({"jobs.hcl": config}, "--api", "--api-listen-address", f"unix://{api}")
+    run.wait_for("app: ready", stream="stdout", timeout=60)
+    until(lambda: "STATUS=): serving requests" in ctl(api, "job", "status", "app"))
+    assert run.stdout.splitlines() == [
+        "db: warming up",
+        "db: accepting connections",
+        "migrate: db answered 200, applying migrations",
+        "migrate: done",
+        "app: ready",
+    ]
+    err = run.stderr
+    order = [
+        'msg="job is ready" job.name=db',
+        'msg="starting job" job.name=migrate',
+        'msg="one-time job has ended successfully" job.name=migrate',
+        'msg="starting job" job.name=app',
+        'msg="job is ready" job.name=app',
+    ]
+    assert [err.index(line) for line in order] == sorted(err.index(line) for line in order)
+    run.signal(signal.SIGTERM)
+    assert run.wait() == 0
+    signalled = re.findall(r'msg="sending signal 15 to process group" job.name=(\w+)', run.stderr)
+    assert signalled == ["app", "db"]

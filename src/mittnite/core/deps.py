@@ -27,7 +27,7 @@ Shutdown follows the reverse order: a node is told to stop once none of its depe
 is active any more (starting, running or ready), so the stop is as parallel as the graph
 allows and driven by ``stopped`` events.
 
-Wiring (phase 2, see the report of issue 17):
+Wiring (:mod:`mittnite.supervisor.jobs`, the config side in :mod:`mittnite.config.validate`):
 
 * the config layer builds one :class:`Node` per job/lazy job/boot job/one-time job and
   calls :func:`check_graph` in ``validate``; each :class:`Problem` names the dependent

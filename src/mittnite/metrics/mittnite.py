@@ -5,7 +5,7 @@ readiness verdict, check attempt, lazy activation, accepted connection, forwarde
 bytes, dropped output); nothing here reads state on its own. ``render()`` produces the
 complete exposition including ``process_*``.
 
-Wiring (phase 2): one :class:`MittniteMetrics` per run, created with the job, probe and
+Wiring (:mod:`mittnite.supervisor.jobs`): one :class:`MittniteMetrics` per run, created with the job, probe and
 listener names from the typed config (so every series exists from the start, at 0);
 the probe server answers ``GET /metrics`` with ``render()`` and :data:`CONTENT_TYPE`;
 ``mittnitectl metrics`` fetches and prints that text. Feeding points:

@@ -38,7 +38,6 @@ from .job import SupervisedJob, stop_timeout_seconds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
     from typing import Any
 
     from ..checks.base import CheckOutcome
@@ -46,7 +45,6 @@ if TYPE_CHECKING:
     from ..core.job import Action
     from ..metrics.mittnite import MittniteMetrics
     from ..runtime.exitstatus import ExitStatus
-    from ..runtime.forward import Forwarder
     from ..runtime.spawn import Child
     from .context import RunContext
     from .lazy import LazyJob
@@ -93,7 +91,8 @@ class JobSet:
         self._shutting_down = False
         self._stopped_all = asyncio.Event()
         self._shut_lazy: set[str] = set()
-        self._ready_since: dict[str, float] = {}
+        self.ready_since: dict[str, float] = {}
+        """When each job last became ready or not ready (wall clock), for the API."""
         self._logged: set[str] = set()
         self._queue: deque[Action] = deque()
         self._applying = False
@@ -107,8 +106,14 @@ class JobSet:
                 for listener in job.listeners or ()
             ],
         )
-        self._seen: dict[tuple[str, ...], int] = {}
-        """Runtime counters already added to the metrics (see :meth:`render_metrics`)."""
+        for config in ignition.unique_jobs:
+            for check, block in (("readiness", config.readiness), ("liveness", config.liveness)):
+                if block is not None and not block.notify and not config.is_lazy:
+                    for result in ("success", "failure", "timeout"):
+                        self.metrics.job_checks.touch(config.name, check, result)
+        from .observe import Observer
+
+        self.observer = Observer(self)
 
     # -- registry (API) -----------------------------------------------------------------------
     def all(self) -> list[SupervisedJob | LazyJob]:
@@ -262,7 +267,7 @@ class JobSet:
 
     def _mark_ready(self, name: str, ready: bool) -> None:
         if ready != (self.metrics.ready.value(name) == 1):
-            self._ready_since[name] = self.context.clock.wall()
+            self.ready_since[name] = self.context.clock.wall()
         self.metrics.job_ready(name, ready)
 
     def _finished(self, job: SupervisedJob, event: Finished) -> None:
@@ -511,84 +516,15 @@ class JobSet:
         else:
             self.context.logger.info("stopping process that left its job", **fields)
 
-    # -- what the API and the probe server show -------------------------------------------------
+    # -- what the API and the probe server show (see :mod:`.observe`) ----------------------------
     def readiness_gaps(self) -> list[str]:
         """Jobs that keep the run from being ready, with why (``/readyz``)."""
-        if not self.started:
-            return ["jobs have not been started yet"]
-        return self.deps.missing()
+        return self.observer.readiness_gaps()
 
     def status_extras(self, name: str) -> dict[str, Any]:
-        """Our keys of a job's API status (only for jobs using ``after``, readiness, notify).
-
-        Jobs configured as for the original get exactly the original's document.
-        """
-        job = self._by_name.get(name)
-        if job is None or job.config is None:
-            return {}
-        config = job.config
-        health = job.health if not job.lazy else None  # type: ignore[union-attr]
-        extras: dict[str, Any] = {}
-        uses = config.after or config.readiness or config.liveness or name in self.dependencies
-        if uses:
-            ready = self.deps.satisfied(name) and self.deps.state(name) == NodeState.READY
-            message = "" if ready else self.deps.describe(name)
-            if not ready and health is not None and health.message:
-                message = f"not ready: {health.message}"
-            extras["readiness"] = {
-                "ready": ready,
-                "since": self._ready_since.get(name, 0.0),
-                "message": message,
-            }
-        if health is not None and health.notify is not None:
-            extras["notify"] = {"state": health.notify.describe(), "status": health.notify.status}
-        if config.after:
-            extras["waitingFor"] = (
-                self.deps.waiting_for(name) if self.deps.is_waiting(name) else []
-            )
-        return extras
+        """Our keys of a job's API status (only for jobs using ``after``, readiness, notify)."""
+        return self.observer.status_extras(name)
 
     def render_metrics(self) -> bytes:
         """``/metrics``: the event-fed series plus what the runtime counts, read now."""
-        metrics = self.metrics
-        for name in self.order:
-            job = self._by_name[name]
-            if self.deps.is_waiting(name):
-                state = "waiting"
-            elif job.lazy:
-                state = job.phase  # type: ignore[union-attr]
-            else:
-                state = job.machine.phase  # type: ignore[union-attr]
-            metrics.job_state(name, state)
-        for lazy in self.lazy_jobs:
-            activations = self._delta(("lazy", lazy.name), lazy.machine.starts)
-            for _ in range(activations):
-                metrics.lazy_activated(lazy.name)
-                metrics.job_started(lazy.name)
-            self._count_traffic(lazy.name, _forwarders(lazy.listeners))
-        for job in self.jobs:
-            listeners = job.listeners
-            if listeners is not None:
-                self._count_traffic(job.name, _forwarders(listeners))
-        return metrics.render()
-
-    def _count_traffic(self, job: str, forwarders: Iterable[tuple[str, Forwarder]]) -> None:
-        for label, forwarder in forwarders:
-            accepted = self._delta(("accepted", job, label), forwarder.accepted)
-            if accepted:
-                self.metrics.listener_connections.inc(job, label, amount=accepted)
-            received, sent = forwarder.bytes_forwarded()
-            for direction, total in (("in", received), ("out", sent)):
-                moved = self._delta(("bytes", job, label, direction), total)
-                if moved:
-                    self.metrics.listener_bytes_forwarded(job, direction, moved)
-
-    def _delta(self, key: tuple[str, ...], total: int) -> int:
-        """How much ``total`` grew since the last scrape (a counter never goes down)."""
-        seen = self._seen.get(key, 0)
-        self._seen[key] = max(seen, total)
-        return max(0, total - seen)
-
-
-def _forwarders(listeners: Any) -> list[tuple[str, Forwarder]]:
-    return list(zip((spec.label for spec in listeners.specs), listeners.forwarders, strict=True))
+        return self.observer.render_metrics()
