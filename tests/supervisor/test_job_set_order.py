@@ -179,8 +179,10 @@ def test_a_notify_watchdog_restarts_a_job_that_stops_pinging(tmp_path: Path) -> 
     async def scenario(jobs: JobSet, log: io.StringIO) -> None:
         worker = job_of(jobs, "worker")
         await until(lambda: worker.machine.runs == 2 and worker.ready)
-        assert jobs.metrics.liveness_failures.value("worker") == 1
-        assert jobs.metrics.restarts.value("worker") == 1
+        text = jobs.render_metrics()
+        assert b'mittnite_job_liveness_failures_total{job="worker"} 1\n' in text
+        assert b'mittnite_job_restarts_total{job="worker"} 1\n' in text
+        assert (worker.restarts, worker.liveness_restarts) == (1, 1)
 
     log = with_job_set(tmp_path, config, scenario)
     assert 'msg="liveness check failed; restarting job" error="no WATCHDOG=1 within 400ms"' in log

@@ -18,8 +18,6 @@ from ..logs.logger import MASK, get_logger
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from ..logs.logger import Logger
 
 DEFAULT_TIMEOUT = 5.0
@@ -118,8 +116,8 @@ class Probe:
         self._logger = logger if logger is not None else get_logger()
         self._inflight: asyncio.Task[ProbeError | None] | None = None
         self.state = ProbeState(ok=None, error="", since=time.time())
-        self.on_attempt: Callable[[str], None] | None = None
-        """Told each attempt's result (``success``, ``failure``, ``timeout``): the metrics."""
+        self.attempts: dict[str, int] = {}
+        """Attempts so far by result (``success``, ``failure``, ``timeout``): the metrics."""
 
     @property
     def kind(self) -> str:
@@ -201,8 +199,7 @@ class Probe:
             result = "success"
         if failure is not None:
             failure = _masked(failure, self.checker.secrets)
-        if self.on_attempt is not None:
-            self.on_attempt(result)
+        self.attempts[result] = self.attempts.get(result, 0) + 1
         self._record(None if failure is None else failure.message, time.monotonic() - started)
         if failure is None:
             fields = self.checker.alive_fields()

@@ -10,8 +10,8 @@ go to the owner through two callbacks,
 * ``on_ready(ok, message)``: the readiness verdict changed (ready / not ready, why);
 * ``on_unhealthy(message)``: the liveness check failed ``failures`` times in a row;
 
-and every polled attempt to ``on_attempt(check, outcome)`` (``check`` is ``readiness``
-or ``liveness``), for the metrics.
+and counts every polled attempt in :attr:`JobHealth.attempts` (by ``readiness`` or
+``liveness`` and result), for the metrics.
 
 When checks run: readiness from each spawn on (at once, then every ``interval``);
 liveness from the job's first readiness on (without a readiness block: from the spawn),
@@ -61,13 +61,13 @@ class JobHealth:
         *,
         on_ready: Callable[[bool, str], None],
         on_unhealthy: Callable[[str], None],
-        on_attempt: Callable[[str, CheckOutcome], None] | None = None,
     ) -> None:
         self.name = config.name
         self.log = log
         self._on_ready = on_ready
         self._on_unhealthy = on_unhealthy
-        self._on_attempt = on_attempt
+        self.attempts: dict[tuple[str, str], int] = {}
+        """Polled attempts so far by (``readiness``/``liveness``, result)."""
         self.socket: NotifySocket | None = None
         self.notify: NotifyState | None = None
         self._rejected_logged_at = -REJECT_LOG_INTERVAL
@@ -190,8 +190,8 @@ class JobHealth:
             self._on_unhealthy(message)
 
     def _attempted(self, what: str, outcome: CheckOutcome) -> None:
-        if self._on_attempt is not None:
-            self._on_attempt(what, outcome)
+        key = (what, outcome.result)
+        self.attempts[key] = self.attempts.get(key, 0) + 1
 
     def _rejected(self, pid: int, reason: str) -> None:
         """A datagram nobody of this job sent: note it, without flooding the log."""

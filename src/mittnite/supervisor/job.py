@@ -5,7 +5,8 @@ its output plumbing (:mod:`.output`), its timers (``loop.call_later``), its
 in-memory log ring and, when configured, its readiness and liveness checks
 (:mod:`.health`). It feeds the machine events and executes the actions;
 all decisions live in the machine. What happens to the process is reported to
-the run's :class:`JobEvents` (the job set: ordering, metrics).
+the run's :class:`JobEvents` (the job set: ordering) and counted here (restarts, the
+last exit code), for the metrics, which read the counts when scraped.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     from typing import Protocol
 
-    from ..checks.base import CheckOutcome
     from ..config.model import BaseJob, Duration, JobConfig, Signal, Watch, WatchCommand
     from ..core.job import Action
     from ..logs.logger import BoundLogger
@@ -54,8 +54,6 @@ if TYPE_CHECKING:
         def job_exited(self, job: SupervisedJob, status: ExitStatus) -> None: ...
 
         def job_ready(self, job: SupervisedJob, ready: bool, message: str) -> None: ...
-
-        def job_checked(self, job: SupervisedJob, check: str, outcome: CheckOutcome) -> None: ...
 
         def job_start_requested(self, job: SupervisedJob) -> None: ...
 
@@ -249,7 +247,13 @@ class SupervisedJob:
         self._listeners: JobListeners | None = None
         self._events = events
         self.liveness_restart = False
-        """The coming respawn follows a liveness failure (for the restart metrics)."""
+        """The coming respawn follows a liveness failure."""
+        self.restarts = 0
+        """Processes started after an earlier one of this job ran (``runs`` minus one)."""
+        self.liveness_restarts = 0
+        """Of those, the ones that followed a liveness failure."""
+        self.last_exit_code: int | None = None
+        """``ExitStatus.returncode`` of the last process (minus the signal if killed)."""
         self.health: JobHealth | None = None
         if config.readiness is not None or config.liveness is not None:
             from .health import JobHealth
@@ -260,7 +264,6 @@ class SupervisedJob:
                 self.log,
                 on_ready=self._ready_verdict,
                 on_unhealthy=self.unhealthy,
-                on_attempt=self._checked,
             )
 
     # -- listen blocks without lazy ---------------------------------------------------------
@@ -457,6 +460,9 @@ class SupervisedJob:
 
     def _process_started(self, child: Child) -> None:
         actions = self.machine.spawned(child.pid)
+        if self.machine.runs > 1:
+            self.restarts += 1
+            self.liveness_restarts += self.liveness_restart
         if self.health is not None:
             self.health.spawned(child.pid, child.pgid)
         if self._events is not None:
@@ -465,6 +471,7 @@ class SupervisedJob:
         self._apply(actions)
 
     def _process_ended(self, status: ExitStatus) -> None:
+        self.last_exit_code = status.returncode
         if self.health is not None:
             self.health.exited()
         if self._events is not None:
@@ -475,6 +482,3 @@ class SupervisedJob:
         if self._events is not None:
             self._events.job_ready(self, ready, message)
 
-    def _checked(self, check: str, outcome: CheckOutcome) -> None:
-        if self._events is not None:
-            self._events.job_checked(self, check, outcome)

@@ -22,9 +22,9 @@ stopped. A job without ``after`` and without anybody waiting for it starts at on
 and stops with everything else, as before. Every transition is an event; nothing
 here polls.
 
-Metrics: the same events feed :class:`~mittnite.metrics.mittnite.MittniteMetrics`;
-what the runtime counts anyway (lazy activations, forwarded connections and bytes,
-the current phase) is read when ``/metrics`` is scraped (:meth:`JobSet.render_metrics`).
+Metrics: the jobs, checks, probes and listeners count what happens to them as it
+happens; ``/metrics`` reads those counts when scraped (:mod:`.observe`), so a run
+nobody scrapes never loads the metrics code.
 """
 
 from __future__ import annotations
@@ -40,10 +40,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from ..checks.base import CheckOutcome
     from ..config.model import Ignition, Watch
     from ..core.job import Action
-    from ..metrics.mittnite import MittniteMetrics
+    from ..probes import Probe
     from ..runtime.exitstatus import ExitStatus
     from ..runtime.spawn import Child
     from .context import RunContext
@@ -59,7 +58,6 @@ class JobSet:
 
     def __init__(self, ignition: Ignition, context: RunContext) -> None:
         from ..config.validate import dependency_nodes
-        from ..metrics.mittnite import MittniteMetrics
 
         self.context = context
         self.jobs: list[SupervisedJob] = []
@@ -91,26 +89,16 @@ class JobSet:
         self._shutting_down = False
         self._stopped_all = asyncio.Event()
         self._shut_lazy: set[str] = set()
+        self.ready: dict[str, bool] = {}
+        """Whether each job is ready (running and passing its check; a lazy job: listening)."""
         self.ready_since: dict[str, float] = {}
         """When each job last became ready or not ready (wall clock), for the API."""
         self._logged: set[str] = set()
         self._queue: deque[Action] = deque()
         self._applying = False
-        # metrics
-        self.metrics: MittniteMetrics = MittniteMetrics(
-            jobs=self.order,
-            probes=[probe.name for probe in ignition.probes],
-            listeners=[
-                (job.name, listener.address)
-                for job in ignition.unique_jobs
-                for listener in job.listeners or ()
-            ],
-        )
-        for config in ignition.unique_jobs:
-            for check, block in (("readiness", config.readiness), ("liveness", config.liveness)):
-                if block is not None and not block.notify and not config.is_lazy:
-                    for result in ("success", "failure", "timeout"):
-                        self.metrics.job_checks.touch(config.name, check, result)
+        self.ignition = ignition
+        self.probes: dict[str, Probe] = {}
+        """The run's probes (set by the probe server), for the metrics."""
         from .observe import Observer
 
         self.observer = Observer(self)
@@ -240,16 +228,12 @@ class JobSet:
         self._apply(self.deps.request_start(job.name))
 
     def job_spawned(self, job: SupervisedJob, child: Child) -> None:
-        self.metrics.job_started(job.name)
-        if job.machine.runs > 1:
-            self.metrics.job_restarted(job.name, liveness=job.liveness_restart)
         without_check = job.health is None or job.health.readiness is None
         if without_check:
             self._mark_ready(job.name, True)
         self._apply(self.deps.started(job.name))
 
     def job_exited(self, job: SupervisedJob, status: ExitStatus) -> None:
-        self.metrics.job_exited(job.name, status.returncode)
         self._mark_ready(job.name, False)
         self._apply(self.deps.not_ready(job.name, status.describe()))
 
@@ -262,13 +246,10 @@ class JobSet:
         else:
             self._apply(self.deps.not_ready(job.name, message))
 
-    def job_checked(self, job: SupervisedJob, check: str, outcome: CheckOutcome) -> None:
-        self.metrics.job_checked(job.name, check, outcome.result)
-
     def _mark_ready(self, name: str, ready: bool) -> None:
-        if ready != (self.metrics.ready.value(name) == 1):
+        if ready != self.ready.get(name, False):
             self.ready_since[name] = self.context.clock.wall()
-        self.metrics.job_ready(name, ready)
+        self.ready[name] = ready
 
     def _finished(self, job: SupervisedJob, event: Finished) -> None:
         name = job.name
@@ -409,6 +390,7 @@ class JobSet:
             return
         self._shut_lazy.add(lazy.name)
         await lazy.shutdown()
+        self._mark_ready(lazy.name, False)
         self._apply(self.deps.stopped(lazy.name))
 
     def _stop_everything(self) -> None:

@@ -84,8 +84,7 @@ async def start_probe_server(
 
     from ..probes import ListenError, ProbeServer
 
-    for name, probe in probes.by_name.items():
-        probe.on_attempt = _probe_counter(jobs, name)
+    jobs.probes = probes.by_name  # for the metrics
     server = ProbeServer(
         probes.by_name,
         port=options.probe_listen_port,
@@ -123,13 +122,6 @@ async def start_probe_server(
         await probes.close()
 
     return stop
-
-
-def _probe_counter(jobs: JobSet, name: str) -> Callable[[str], None]:
-    def count(result: str) -> None:
-        jobs.metrics.probe_checked(name, result)
-
-    return count
 
 
 async def start_api(options: UpOptions, jobs: JobSet, logger: Logger) -> Cleanup:
