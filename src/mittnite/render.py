@@ -59,12 +59,16 @@ def to_template_value(value: Any) -> Any:
 
 
 def template_data(params: Mapping[str, Any] | None, environ: Mapping[str, str]) -> Any:
-    """The template's dot: ``.Env`` and ``.Params`` (a nil map when no params are given)."""
+    """The template's dot: ``.Env`` and ``.Params`` (a nil map when no params are given,
+    which Go prints as ``map[]`` and ranges over as empty)."""
     from .gotemplate import template_data as go_template_data
-    from .gotemplate.values import map_of
+    from .gotemplate.values import MAP_STRING_ANY, map_of, zero_value
 
     env = map_of("string", "string", dict(environ))
-    converted = None if params is None else to_template_value(dict(params))
+    if params is None:
+        converted = zero_value(MAP_STRING_ANY)
+    else:
+        converted = to_template_value(dict(params))
     return go_template_data(env, converted)
 
 

@@ -6,11 +6,13 @@ ConfigError-style HclError with a position - never another exception.
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mittnite.config.hcl import Decoder, HclError, parse_any
 from mittnite.config.schema import IGNITION
+
+from ..fuzz_scale import fuzz_settings
 
 WORDS = [
     "job",
@@ -54,19 +56,19 @@ def _read(text: str) -> None:
         assert str(exc)
 
 
-@settings(max_examples=600, deadline=2000)
+@fuzz_settings(600)
 @given(TOKENS)
 def test_token_soup(text: str) -> None:
     _read(text)
 
 
-@settings(max_examples=300, deadline=2000)
+@fuzz_settings(300)
 @given(st.text(max_size=200))
 def test_arbitrary_text(text: str) -> None:
     _read(text)
 
 
-@settings(max_examples=200, deadline=2000)
+@fuzz_settings(200)
 @given(st.text(max_size=120))
 def test_arbitrary_json_like(text: str) -> None:
     _read("{" + text)

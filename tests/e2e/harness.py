@@ -28,6 +28,15 @@ MITTNITECTL = (
 )
 
 
+def _terminate_with_parent() -> None:
+    """In the child: SIGTERM when pytest dies, so an interrupted test run (a timeout, a
+    Ctrl-C) does not leave a mittnite and its jobs running; SIGTERM lets mittnite stop its
+    jobs itself."""
+    import ctypes
+
+    ctypes.CDLL(None).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
 class Mittnite:
     """A running ``mittnite up`` (optionally as PID 1 of a new PID namespace)."""
 
@@ -38,6 +47,8 @@ class Mittnite:
         *args: str,
         pid1: bool = False,
         env: dict[str, str] | None = None,
+        stdout: int | None = None,
+        stderr: int | None = None,
     ) -> None:
         self.workdir = workdir
         self.config_dir = workdir / "mittnite.d"
@@ -48,25 +59,27 @@ class Mittnite:
         self.err_path = workdir / "stderr.log"
         argv = [*MITTNITE, "up", "-c", str(self.config_dir), "-p", "0", *args]
         if pid1:
-            argv = ["unshare", "--pid", "--fork", "--mount-proc", *argv]
+            # --kill-child: mittnite (PID 1 inside) gets SIGTERM when unshare goes away
+            argv = ["unshare", "--pid", "--fork", "--kill-child=SIGTERM", "--mount-proc", *argv]
         self.process = subprocess.Popen(
             argv,
             cwd=workdir,
             stdin=subprocess.DEVNULL,
-            stdout=self.out_path.open("wb"),
-            stderr=self.err_path.open("wb"),
+            stdout=self.out_path.open("wb") if stdout is None else stdout,
+            stderr=self.err_path.open("wb") if stderr is None else stderr,
             env={**os.environ, **(env or {})},
             start_new_session=True,
+            preexec_fn=_terminate_with_parent,
         )
         self.pid1 = pid1
 
     @property
     def stdout(self) -> str:
-        return self.out_path.read_text(errors="replace")
+        return self.out_path.read_text(errors="replace") if self.out_path.exists() else ""
 
     @property
     def stderr(self) -> str:
-        return self.err_path.read_text(errors="replace")
+        return self.err_path.read_text(errors="replace") if self.err_path.exists() else ""
 
     def wait_for(
         self, pattern: str, timeout: float = 20.0, stream: str = "stderr"

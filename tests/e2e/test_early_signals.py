@@ -41,9 +41,10 @@ def big_config(tmp_path: Path, marker: Path) -> dict[str, str]:
 
 
 def slow_template(tmp_path: Path, marker: Path) -> dict[str, str]:
-    """A template that takes seconds to render."""
+    """A template that takes seconds to render (bcrypt is slow by design), well within the
+    engine's budgets for list sizes and evaluation steps."""
     template = tmp_path / "slow.tpl"
-    template.write_text("{{ range until 3000000 }}x{{ end }}")
+    template.write_text('{{ range until 100 }}{{ bcrypt "x" }}{{ end }}')
     block = f'file "{tmp_path / "slow.txt"}" {{\n from = "{template}"\n}}\n'
     return {"a.hcl": block + marker_job(marker)}
 

@@ -4,9 +4,10 @@ The recorded cases cover every layout element (valid, malformed and out-of-range
 Go's leniencies (space runs, ``_2``, fractions the layout does not show, case-insensitive
 month and day names), zone offsets and abbreviations matched against the local zone, the
 made-up zones for unknown abbreviations, day-of-year layouts, DST gaps, and the exact error
-texts. Go 1.19 produced them with its parser patched to the current upstream behaviour
-(error elements name the value before the failing element, ``.999`` takes any number of
-digits, zone offsets are range-checked, ``Z`` is accepted by every ISO zone element).
+texts. They are Go 1.19's answers (data/gen_gotime_parse.py; the version mittnite's release
+is built with): error elements name the rest of the value as the failing element left it,
+``.999`` takes at most nine digits, zone offsets are not range-checked and only ``Z07``,
+``Z0700`` and ``Z07:00`` read ``Z``.
 """
 
 from __future__ import annotations

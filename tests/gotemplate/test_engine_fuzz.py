@@ -6,12 +6,14 @@ must hold here, whatever mix of delimiters, keywords, operands and text a templa
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mittnite.gotemplate.errors import TemplateError, TemplateExecError
 from mittnite.gotemplate.exec import parse, template_data
 from mittnite.gotemplate.values import map_of
+
+from ..fuzz_scale import fuzz_settings
 
 FRAGMENTS = [
     "{{",
@@ -104,7 +106,7 @@ def data() -> object:
     return template_data(map_of("string", "string", {"USER": "app"}), params)
 
 
-@settings(max_examples=400, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(400)
 @given(template_texts)
 def test_any_text_renders_or_raises_a_template_error(text: str) -> None:
     try:
@@ -118,7 +120,7 @@ def test_any_text_renders_or_raises_a_template_error(text: str) -> None:
         assert isinstance(output, str)
 
 
-@settings(max_examples=200, deadline=2000)
+@fuzz_settings(200)
 @given(st.text(max_size=60))
 def test_any_action_body_renders_or_raises_a_template_error(body: str) -> None:
     try:

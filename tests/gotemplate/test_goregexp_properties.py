@@ -3,8 +3,12 @@
 * Any pattern either compiles or fails with :class:`GoRegexpError`, never another
   exception (templates turn that error into Go's message).
 * Every parsed pattern translates to valid Python ``re`` syntax.
-* Where the fast ``re`` translation is used, it agrees with the Go-semantics backtracker
-  on every input: the two are independent implementations of the same tree.
+* The Python ``re`` translation agrees with the Go-semantics backtracker wherever Python
+  and Go agree (no loop over an empty-matching body): independent implementations of
+  the same tree.
+* The bit-state backtracker and the Pike VM, Go's two linear strategies, give the same
+  match and captures for every pattern and input, and the DFA behind ``regexMatch``
+  agrees on whether there is a match at all.
 * ``quote_meta`` makes any text match itself literally.
 """
 
@@ -17,7 +21,10 @@ from hypothesis import strategies as st
 
 from mittnite.gotemplate.goregexp import GoRegexpError, compile, quote_meta
 from mittnite.gotemplate.goregexp_backtrack import BacktrackMatcher
+from mittnite.gotemplate.goregexp_dfa import MatchDFA
 from mittnite.gotemplate.goregexp_parser import parse
+from mittnite.gotemplate.goregexp_pike import PikeMatcher
+from mittnite.gotemplate.goregexp_program import compile_program
 from mittnite.gotemplate.goregexp_translate import needs_go_matcher, to_python_pattern
 
 _PATTERN_PIECES = [
@@ -118,12 +125,42 @@ def test_python_translation_agrees_with_go_backtracker(pattern: str, texts: list
     if needs_go_matcher(parsed.tree):
         return
     translated = re.compile(to_python_pattern(parsed.tree))
-    backtracker = BacktrackMatcher(parsed.tree, translated.groups)
+    backtracker = BacktrackMatcher(compile_program(parsed.tree, translated.groups))
     for text in texts:
         for start in range(len(text) + 1):
             found = translated.search(text, start)
             expected = None if found is None else [pos for span in found.regs for pos in span]
             assert backtracker.search(text, start) == expected, (text, start)
+
+
+@settings(max_examples=400)
+@given(patterns, st.lists(subjects, min_size=1, max_size=4))
+def test_backtracker_and_pike_vm_agree(pattern: str, texts: list[str]) -> None:
+    try:
+        parsed = parse(pattern)
+    except GoRegexpError:
+        return
+    program = compile_program(parsed.tree, len(parsed.capture_names) - 1)
+    backtracker, pike = BacktrackMatcher(program), PikeMatcher(program)
+    for text in texts:
+        for start in range(len(text) + 1):
+            assert backtracker.search(text, start) == pike.search(text, start), (text, start)
+
+
+@settings(max_examples=300)
+@given(patterns, st.lists(subjects, min_size=1, max_size=4))
+def test_match_dfa_agrees_with_the_backtracker(pattern: str, texts: list[str]) -> None:
+    """``regexMatch``'s DFA says "matches" exactly where the backtracker finds a match."""
+    try:
+        parsed = parse(pattern)
+    except GoRegexpError:
+        return
+    program = compile_program(parsed.tree, len(parsed.capture_names) - 1)
+    backtracker, dfa = BacktrackMatcher(program), MatchDFA(program)
+    for text in texts:
+        for start in range(len(text) + 1):
+            found = backtracker.search(text, start) is not None
+            assert dfa.search(text, start) == found, (text, start)
 
 
 @given(any_text)

@@ -10,15 +10,18 @@ file, dropped lines under load, and busy-looped at 100 % CPU to follow):
 
 ``taillen`` (the original's parameter) applies to each source: ``< 0`` all
 lines (for the ring: all it still holds), ``0`` none, ``N`` the last N.
-``follow`` then keeps streaming new lines: ring followers are woken per line;
+``follow`` then keeps streaming new lines: ring followers are woken per block;
 files are re-read when inotify reports a change in their directory (with a
 slow safety re-check), or polled every 100 ms where inotify is unavailable. A
 file that is truncated is read again from the start; one that is replaced
 (rotation) is finished and the new one read from its start; one that does not
 exist yet is picked up when it appears.
 
-Lines are handed on with back-pressure (``await emit(line)``): nothing is
-dropped, a slow client slows only its own reading.
+Lines are handed on with back-pressure (``await emit(line)``): a slow client
+slows only its own reading. Files wait for it; the ring does not (it is fed
+by the job): a ring follower whose backlog exceeds 10,000 lines or 4 MiB
+(:mod:`mittnite.logs.ring`) is cut off, and the session tells the client
+and disconnects it with close code 1011.
 """
 
 from __future__ import annotations
@@ -262,8 +265,16 @@ async def stream_file(
 async def stream_ring(
     ring: LogRing, streams: frozenset[str], taillen: int, follow: bool, emit: Emit
 ) -> bool:
-    """Lines of ``streams`` from the ring (tail, then live); False if the follower overflowed."""
-    follower = ring.follow() if follow else None  # subscribe before the snapshot: no gap
+    """Lines of ``streams`` from the ring (tail, then live); False if the follower overflowed.
+
+    A follower is cut off as soon as its backlog overflows, even while ``emit`` is
+    waiting for a client that does not read: the sending is cancelled then, and
+    the caller tells the client and disconnects it.
+    """
+    from ..logs.ring import split_block
+
+    overflow = asyncio.Event()
+    follower = ring.follow(overflow.set) if follow else None  # subscribe first: no gap
     try:
         kept = [line for stream, line in ring.tail() if stream in streams]
         if taillen >= 0:
@@ -272,9 +283,23 @@ async def stream_ring(
             await emit(line)
         if follower is None:
             return True
-        async for stream, line in follower:
-            if stream in streams:
-                await emit(line)
+
+        async def send_followed() -> None:
+            async for stream, block in follower:
+                if stream in streams:
+                    for line in split_block(block):
+                        await emit(line)
+
+        sender = asyncio.ensure_future(send_followed())
+        watcher = asyncio.ensure_future(overflow.wait())
+        try:
+            await asyncio.wait((sender, watcher), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sender, watcher):
+                task.cancel()
+            await asyncio.gather(sender, watcher, return_exceptions=True)
+        if sender.done() and not sender.cancelled():
+            sender.result()  # the client went away: its error goes to the caller
         return not follower.overflowed
     finally:
         if follower is not None:

@@ -12,6 +12,13 @@ connection``.
 After the ``101``, :class:`WebSocket` sends text frames, answers pings,
 notices the client's close frame or disconnect, and closes with a code and
 reason (the original ends a finished log stream with 1000 ``EOF``).
+
+Memory per client is bounded at the transport too: frames are written with
+back-pressure (every :data:`FLUSH_BYTES` the sender waits until the
+transport's buffer is below its high-water mark, at the client's pace), and
+where the session must end (the last frames, the close frame, a client cut
+off for falling behind) a client that takes nothing for :data:`SEND_GRACE`
+seconds is disconnected outright, dropping what it did not take.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ if TYPE_CHECKING:
     from ..runtime.httpserve import Request
 
 CLOSE_WAIT = 1.0  # how long to wait for the client's answer to our close frame
+SEND_GRACE = 5.0  # how long a client may take nothing while the session is ending
 READ_SIZE = 65536
 FLUSH_BYTES = 64 * 1024
 
@@ -100,18 +108,29 @@ class WebSocket:
         self._pending = 0
 
     async def send_text(self, text: str) -> None:
-        """One text frame; flushed in batches, so a fast stream stays fast."""
+        """One text frame; waits (at the client's pace) every ``FLUSH_BYTES`` sent."""
         if self.closed.is_set():
             raise ConnectionResetError("websocket closed by the client")
         data = self.protocol.send(TextMessage(data=text))
         self.writer.write(data)
         self._pending += len(data)
         if self._pending >= FLUSH_BYTES:
-            await self.flush()
+            self._pending = 0
+            await self.writer.drain()
 
     async def flush(self) -> None:
+        """Wait until the transport took what was sent; cut the client off after ``SEND_GRACE``."""
         self._pending = 0
-        await self.writer.drain()
+        try:
+            await asyncio.wait_for(self.writer.drain(), SEND_GRACE)
+        except TimeoutError:
+            self.abort()
+            raise ConnectionResetError("the client took nothing for too long") from None
+
+    def abort(self) -> None:
+        """Disconnect now, dropping whatever the client has not taken yet."""
+        self.closed.set()
+        self.writer.transport.abort()
 
     async def receive_until_closed(self) -> None:
         """Read the client's frames (pings, close) until it closes or disconnects."""
@@ -146,10 +165,18 @@ class WebSocket:
                 pass  # the API expects nothing from the client
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
-        """Send a close frame and give the client a moment to answer it."""
+        """Send a close frame and give the client a moment to answer it.
+
+        A client that does not take the close frame within ``SEND_GRACE``, or
+        leaves data untaken after ``CLOSE_WAIT``, is disconnected outright.
+        """
         if self.protocol.state is ConnectionState.OPEN:
-            with contextlib.suppress(OSError):
+            try:
                 self.writer.write(self.protocol.send(CloseConnection(code=code, reason=reason)))
-                await self.writer.drain()
+                await self.flush()
+            except OSError:
+                return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.closed.wait(), CLOSE_WAIT)
+        if self.writer.transport.get_write_buffer_size():
+            self.abort()

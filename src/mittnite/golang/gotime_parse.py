@@ -2,10 +2,12 @@
 
 Go's parser is lenient and quirky in ways templates can observe: runs of spaces match each
 other, ``_2`` accepts a leading space, a fraction after the seconds is accepted even when
-the layout has none, ``.999`` takes any number of digits, unknown zone abbreviations become
-zones with offset zero (``GMT+3`` gets +3h but the clock reading is kept), and errors name
-the layout element and the rest of the value. All of that is reproduced here, with Go's
-error texts.
+the layout has none, ``.999`` takes up to nine digits, unknown zone abbreviations become
+zones with offset zero (``GMT+3`` gets +3h but the clock reading is kept), numeric offsets
+are not range-checked, and errors name the layout element and the rest of the value as
+the element left it (``2006`` on ``20x4-07-01`` reports ``-07-01``). All of that is
+reproduced here with Go 1.19's behaviour and error texts, because mittnite's release is
+built with Go 1.19; Go works on bytes, and so does this parser.
 """
 
 from __future__ import annotations
@@ -31,7 +33,16 @@ _SHORT_DAY_NAMES = tuple(name[:3] for name in LONG_DAY_NAMES)
 
 
 class _BadValue(Exception):
-    """The element could not be read from the value (Go's internal ``errBad``)."""
+    """The element could not be read from the value (Go's internal ``errBad``).
+
+    ``rest`` is what Go 1.19 reports as the unparsed value: some elements consume part of
+    the value before they fail (``2006`` takes four bytes, ``PM`` two, a zone offset its
+    whole width); ``None`` means nothing was consumed.
+    """
+
+    def __init__(self, rest: str | None = None) -> None:
+        super().__init__()
+        self.rest = rest
 
 
 class _OutOfRange(Exception):
@@ -186,52 +197,43 @@ class _Reading:
 
 
 _OFFSET_SHAPES = {
-    # element: (characters needed, positions of (hours, minutes, seconds), colon positions)
-    Std.ISO8601_TZ: (5, (1, 3, None), ()),
-    Std.NUM_TZ: (5, (1, 3, None), ()),
-    Std.ISO8601_COLON_TZ: (6, (1, 4, None), (3,)),
-    Std.NUM_COLON_TZ: (6, (1, 4, None), (3,)),
-    Std.ISO8601_SHORT_TZ: (3, (1, None, None), ()),
-    Std.NUM_SHORT_TZ: (3, (1, None, None), ()),
-    Std.ISO8601_SECONDS_TZ: (7, (1, 3, 5), ()),
-    Std.NUM_SECONDS_TZ: (7, (1, 3, 5), ()),
-    Std.ISO8601_COLON_SECONDS_TZ: (9, (1, 4, 7), (3, 6)),
-    Std.NUM_COLON_SECONDS_TZ: (9, (1, 4, 7), (3, 6)),
+    # element: (characters taken, (hours, minutes, seconds) slices, colon positions)
+    Std.ISO8601_TZ: (5, ((1, 3), (3, 5), None), ()),
+    Std.NUM_TZ: (5, ((1, 3), (3, 5), None), ()),
+    Std.ISO8601_COLON_TZ: (6, ((1, 3), (4, 6), None), (3,)),
+    Std.NUM_COLON_TZ: (6, ((1, 3), (4, 6), None), (3,)),
+    Std.ISO8601_SHORT_TZ: (3, ((1, 3), None, None), ()),
+    Std.NUM_SHORT_TZ: (3, ((1, 3), None, None), ()),
+    Std.ISO8601_SECONDS_TZ: (7, ((1, 3), (3, 5), (5, 7)), ()),
+    Std.NUM_SECONDS_TZ: (7, ((1, 3), (3, 5), (5, 7)), ()),
+    Std.ISO8601_COLON_SECONDS_TZ: (9, ((1, 3), (4, 6), (7, 9)), (3, 6)),
+    Std.NUM_COLON_SECONDS_TZ: (9, ((1, 3), (4, 6), (7, 9)), (3, 6)),
 }
+_ACCEPTS_Z = frozenset({Std.ISO8601_TZ, Std.ISO8601_SHORT_TZ, Std.ISO8601_COLON_TZ})
+"""Go 1.19 reads ``Z`` as UTC for ``Z07``, ``Z0700`` and ``Z07:00`` only."""
 
 
 def _read_offset(element: int, text: str, reading: _Reading) -> str:
-    """A numeric zone offset; sets ``zone_offset`` (or UTC for ``Z``) and returns the rest."""
-    if element in (Std.ISO8601_TZ, Std.ISO8601_SHORT_TZ, Std.ISO8601_COLON_TZ,
-                   Std.ISO8601_SECONDS_TZ, Std.ISO8601_COLON_SECONDS_TZ) and text[:1] == "Z":  # fmt: skip
+    """A numeric zone offset as Go 1.19 reads it: the element's full width is taken, each
+    field is read with ``atoi`` (so a sign is tolerated) and there is no range check;
+    sets ``zone_offset`` (or UTC for ``Z``) and returns the rest."""
+    if element in _ACCEPTS_Z and text[:1] == "Z":
         reading.zone = UTC
         return text[1:]
-    length, positions, colons = _OFFSET_SHAPES[element]
+    length, fields, colons = _OFFSET_SHAPES[element]
     if len(text) < length or any(text[colon] != ":" for colon in colons):
         raise _BadValue
     rest = text[length:]
     parts = [0, 0, 0]
-    bad = False
-    for index, start in enumerate(positions):
-        if start is not None:
+    for index, span in enumerate(fields):
+        if span is not None:
             try:
-                parts[index], _ = _getnum(text[start : start + 2], True)
+                parts[index] = _atoi(text[span[0] : span[1]])
             except _BadValue:
-                bad = True
-                break
+                raise _BadValue(rest) from None
     hours, minutes, seconds = parts
-    # ">" rather than ">=": people do write offsets of 24 hours or 60 minutes.
-    out_of_range = ""
-    if hours > 24:
-        out_of_range = "time zone offset hour"
-    if minutes > 60:
-        out_of_range = "time zone offset minute"
-    if seconds > 60:
-        out_of_range = "time zone offset second"
-    if out_of_range:
-        raise _OutOfRange(out_of_range, rest)
-    if bad or text[0] not in "+-":
-        raise _BadValue
+    if text[0] not in "+-":
+        raise _BadValue(rest)
     offset = (hours * 60 + minutes) * 60 + seconds
     reading.zone_offset = -offset if text[0] == "-" else offset
     return rest
@@ -251,7 +253,10 @@ def _read_element(
     if std == Std.LONG_YEAR:
         if len(text) < 4 or not _is_digit(text, 0):
             raise _BadValue
-        reading.year = _atoi(text[:4])
+        try:
+            reading.year = _atoi(text[:4])
+        except _BadValue:
+            raise _BadValue(text[4:]) from None
         return text[4:]
     if std in (Std.MONTH, Std.LONG_MONTH):
         names = _SHORT_MONTH_NAMES if std == Std.MONTH else LONG_MONTH_NAMES
@@ -270,14 +275,20 @@ def _read_element(
     if std in (Std.DAY, Std.UNDER_DAY, Std.ZERO_DAY):
         if std == Std.UNDER_DAY and text[:1] == " ":
             text = text[1:]
-        reading.day, rest = _getnum(text, std == Std.ZERO_DAY)
+        try:
+            reading.day, rest = _getnum(text, std == Std.ZERO_DAY)
+        except _BadValue:
+            raise _BadValue(text) from None  # the space is gone in Go's message
         return rest  # validated against month and year once everything is read
     if std in (Std.UNDER_YEAR_DAY, Std.ZERO_YEAR_DAY):
         if std == Std.UNDER_YEAR_DAY:
             for _ in range(2):
                 if text[:1] == " ":
                     text = text[1:]
-        reading.yday, rest = _getnum3(text, std == Std.ZERO_YEAR_DAY)
+        try:
+            reading.yday, rest = _getnum3(text, std == Std.ZERO_YEAR_DAY)
+        except _BadValue:
+            raise _BadValue(text) from None
         return rest
     if std == Std.HOUR:
         reading.hour, rest = _getnum(text, False)
@@ -306,7 +317,7 @@ def _read_element(
         elif marker == am:
             reading.am = True
         else:
-            raise _BadValue
+            raise _BadValue(text[2:])
         return text[2:]
     if std == Std.TZ:
         if text[:3] == "UTC":
@@ -315,39 +326,51 @@ def _read_element(
         length = _zone_name_length(text)
         if length == 0:
             raise _BadValue
-        reading.zone_name = text[:length]
+        reading.zone_name = _text_view(text[:length])
         return text[length:]
     if std == Std.FRAC_SECOND0:
         length = 1 + element.digits  # exactly as many digits as the layout shows
         if len(text) < length:
             raise _BadValue
-        reading.nanosecond = _parse_nanoseconds(text, length)
+        try:
+            reading.nanosecond = _parse_nanoseconds(text, length)
+        except _BadValue:
+            raise _BadValue(text[length:]) from None
         return text[length:]
     if std == Std.FRAC_SECOND9:
         if len(text) < 2 or text[0] not in ".," or not _is_digit(text, 1):
             return text  # the fraction is optional
-        length = 2
-        while _is_digit(text, length):
-            length += 1
-        reading.nanosecond = _parse_nanoseconds(text, length)
-        return text[length:]
+        digits = 1
+        while digits < 9 and _is_digit(text, digits + 1):
+            digits += 1  # Go 1.19 takes at most nine digits; more are extra text
+        reading.nanosecond = _parse_nanoseconds(text, 1 + digits)
+        return text[1 + digits :]
     return _read_offset(std, text, reading)
 
 
 def _read_second(std: int, next_element: LayoutElement | None, text: str, reading: _Reading) -> str:
-    reading.second, rest = _getnum(text, std == Std.ZERO_SECOND)
+    try:
+        reading.second, rest = _getnum(text, std == Std.ZERO_SECOND)
+        missing = False
+    except _BadValue:
+        # Go 1.19 carries on with 0 seconds; a fraction read below clears the error
+        reading.second, rest, missing = 0, text, True
     if reading.second >= 60:
         raise _OutOfRange("second", rest)
     # A fraction right after the seconds is accepted even if the layout has none.
     if len(rest) >= 2 and rest[0] in ".," and _is_digit(rest, 1):
         if next_element is not None and next_element.std in (Std.FRAC_SECOND0,
                                                              Std.FRAC_SECOND9):  # fmt: skip
+            if missing:
+                raise _BadValue
             return rest
         length = 2
         while _is_digit(rest, length):
             length += 1
         reading.nanosecond = _parse_nanoseconds(rest, length)
-        rest = rest[length:]
+        return rest[length:]
+    if missing:
+        raise _BadValue
     return rest
 
 
@@ -378,27 +401,50 @@ def parse_instant(
     offsets and abbreviations are looked up (``Parse`` passes UTC and Local,
     ``ParseInLocation`` the given location twice).
     """
-    pieces = split_layout(layout)
+    # Go parses bytes: work on a view with one character per UTF-8 byte, so that
+    # "three digits" and "the rest of the value" mean what they mean in Go.
+    layout_bytes, value_bytes = _byte_view(layout), _byte_view(value)
+    pieces = split_layout(layout_bytes)
     reading = _Reading()
-    rest = value
+    rest = value_bytes
     for index, (prefix, element) in enumerate(pieces):
         rest, ok = _skip(rest, prefix)
         if not ok:
-            raise ParseError(layout, value, prefix, rest)
+            raise ParseError(layout, value, _text_view(prefix), _text_view(rest))
         if element is None:
             if rest:
-                raise ParseError(layout, value, "", rest, ": extra text: " + go_quote(rest))
+                extra = ": extra text: " + go_quote(_text_view(rest))
+                raise ParseError(layout, value, "", _text_view(rest), extra)
             break
         next_element = pieces[index + 1][1]
         try:
             rest = _read_element(element, next_element, rest, reading)
         except _OutOfRange as error:
             raise ParseError(
-                layout, value, element.text, error.rest, f": {error.what} out of range"
+                layout,
+                value,
+                _text_view(element.text),
+                _text_view(error.rest),
+                f": {error.what} out of range",
             ) from None
-        except _BadValue:
-            raise ParseError(layout, value, element.text, rest) from None
-    return _resolve(layout, value, rest, reading, default_location, local)
+        except _BadValue as bad:
+            unparsed = rest if bad.rest is None else bad.rest
+            raise ParseError(layout, value, _text_view(element.text), _text_view(unparsed)) from None
+    return _resolve(layout, value, _text_view(rest), reading, default_location, local)
+
+
+def _byte_view(text: str) -> str:
+    """``text`` with one character per UTF-8 byte (Latin-1 code points)."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+def _text_view(view: str) -> str:
+    """Back from :func:`_byte_view`; a cut through a character leaves invalid bytes."""
+    if view.isascii():
+        return view
+    return view.encode("latin-1").decode("utf-8", "surrogateescape")
 
 
 def _resolve(

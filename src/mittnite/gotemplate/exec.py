@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
+from mittnite.gotemplate import limits
 from mittnite.gotemplate.builtins import BUILTINS, indirect_interface, printable_value, truth
 from mittnite.gotemplate.errors import TemplateExecError
 from mittnite.gotemplate.funcs import (
@@ -27,6 +28,7 @@ from mittnite.gotemplate.funcs import (
     validate_type,
 )
 from mittnite.gotemplate.gofmt import errorf_text, quote, sorted_keys, sprint_value
+from mittnite.gotemplate.limits import MAX_OUTPUT_BYTES, MAX_STEPS
 from mittnite.gotemplate.nodes import (
     ActionNode,
     BoolNode,
@@ -97,6 +99,17 @@ class _ExecFailure(Exception):
     """An execution error with Go's complete message."""
 
 
+class _Budget:
+    """What one execution may still spend (shared with the templates it calls): output
+    characters and evaluation steps (see :mod:`limits`)."""
+
+    __slots__ = ("output", "steps")
+
+    def __init__(self) -> None:
+        self.output = MAX_OUTPUT_BYTES
+        self.steps = MAX_STEPS
+
+
 class _Common:
     """What the templates parsed together share: the named templates and the functions."""
 
@@ -138,7 +151,8 @@ class Template:
         try:
             if self.tree is None or self.tree.root is None:
                 state.errorf("%q is an incomplete or empty template", self.name)
-            state.walk(root, self.tree.root)
+            with limits.recursion_room():
+                state.walk(root, self.tree.root)
         except _ExecFailure as failure:
             raise TemplateExecError(str(failure)) from None
         except RecursionError:
@@ -207,14 +221,32 @@ class _State:
     """One execution: the template being executed, the output, the current node for error
     messages, the variable stack and the template call depth."""
 
-    __slots__ = ("depth", "node", "tmpl", "vars", "write")
+    __slots__ = ("budget", "depth", "node", "sink", "tmpl", "vars")
 
-    def __init__(self, tmpl: Template, write: Callable[[str], Any]) -> None:
+    def __init__(
+        self, tmpl: Template, write: Callable[[str], Any], budget: _Budget | None = None
+    ) -> None:
         self.tmpl = tmpl
-        self.write = write
+        self.sink = write
+        self.budget = _Budget() if budget is None else budget
         self.node: Node | None = None
         self.vars: list[tuple[str, Any]] = []
         self.depth = 0
+
+    def write(self, text: str) -> None:
+        """Hand ``text`` to the output, within the output budget of the rendering."""
+        budget = self.budget
+        budget.output -= len(text)
+        if budget.output < 0:
+            self.errorf("%s", limits.output_exceeded())
+        self.sink(text)
+
+    def step(self) -> None:
+        """Count one evaluation step against the rendering's budget."""
+        budget = self.budget
+        budget.steps -= 1
+        if budget.steps < 0:
+            self.errorf("%s", limits.steps_exceeded())
 
     # -- errors and variables ----------------------------------------------------------------
 
@@ -254,6 +286,7 @@ class _State:
     # -- walking the tree ----------------------------------------------------------------------
 
     def walk(self, dot: Any, node: Node) -> None:
+        self.step()  # before moving on: an exhausted budget names the enclosing node
         self.node = node
         node_type = type(node)
         if node_type is TextNode:
@@ -363,6 +396,8 @@ class _State:
         return items
 
     def one_iteration(self, node: RangeNode, mark: int, index: Any, element: Any) -> None:
+        self.node = node  # an exhausted step budget names the loop
+        self.step()
         decl = node.pipe.decl
         if decl:
             if node.pipe.is_assign:
@@ -392,7 +427,7 @@ class _State:
         if self.depth == MAX_EXEC_DEPTH:
             self.errorf("exceeded maximum template depth (%v)", MAX_EXEC_DEPTH)
         dot = self.eval_pipeline(dot, node.pipe)
-        inner = _State(template, self.write)
+        inner = _State(template, self.sink, self.budget)
         inner.node = self.node
         inner.depth = self.depth + 1
         inner.vars = [("$", dot)]
@@ -437,6 +472,7 @@ class _State:
             self.errorf("can't give argument to non-function %s", str(args[0]))
 
     def eval_command(self, dot: Any, command: CommandNode, final: Any) -> Any:
+        self.step()
         first = command.args[0]
         first_type = type(first)
         if first_type is FieldNode:
@@ -649,10 +685,27 @@ class _State:
             result = function.fn(*argv)
         except (_ExecFailure, _Break, _Continue, RecursionError):
             raise
+        except MemoryError:
+            self.node = node
+            self.errorf("error calling %s: %s", name, "out of memory")
         except Exception as problem:  # Go recovers panics and errors of called functions
             self.node = node
             self.errorf("error calling %s: %w", name, GoErrorValue(_error_text(problem)))
+        if type(result) is str or isinstance(result, list):
+            self._check_result(node, name, result)
         return convert_result(function, result)
+
+    def _check_result(self, node: Node, name: str, result: Any) -> None:
+        """No function result may exceed the per-value budgets (the functions that could
+        build a huge value refuse before building it; this catches everything else)."""
+        try:
+            if type(result) is str:
+                limits.check_size(len(result))
+            else:
+                limits.check_length(len(result))
+        except limits.LimitError as problem:
+            self.node = node
+            self.errorf("error calling %s: %w", name, GoErrorValue(str(problem)))
 
     def validate(self, value: Any, target: GoType | None) -> Any:
         try:

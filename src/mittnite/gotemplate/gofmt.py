@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from mittnite.golang.strconv import can_backquote, is_print, quote, quote_rune, quote_to_ascii
+from mittnite.gotemplate.limits import MAX_VALUE_BYTES, check_size
 from mittnite.gotemplate.values import (
     BYTES,
     COMPLEX_KINDS,
@@ -29,6 +31,7 @@ from mittnite.gotemplate.values import (
     Uint8,
     go_bytes,
     go_string,
+    struct_fields,
     type_of,
 )
 
@@ -54,19 +57,6 @@ _RUNE_ERROR = 0xFFFD
 _MAX_RUNE = 0x10FFFF
 
 
-# --- strconv -------------------------------------------------------------------------------
-
-
-def is_print(char: str) -> bool:
-    """Go's ``unicode.IsPrint``: letters, marks, numbers, punctuation, symbols and ' '."""
-    return char.isprintable()
-
-
-def _is_escaped_byte(char: str) -> bool:
-    """A surrogate standing for a byte of invalid UTF-8 in a Go string."""
-    return "\udc80" <= char <= "\udcff"
-
-
 def _valid_rune(code: int) -> bool:
     return 0 <= code <= _MAX_RUNE and not 0xD800 <= code <= 0xDFFF
 
@@ -76,80 +66,7 @@ def _rune_text(code: int) -> str:
     return chr(code) if _valid_rune(code) else "\ufffd"
 
 
-_SIMPLE_ESCAPES = {7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v"}
-
-
-def _escape_rune(out: list[str], char: str, quote_char: str, ascii_only: bool) -> None:
-    code = ord(char)
-    if char == quote_char or char == "\\":
-        out.append("\\" + char)
-        return
-    if ascii_only:
-        if code < 0x80 and char.isprintable():
-            out.append(char)
-            return
-    elif char.isprintable():
-        out.append(char)
-        return
-    simple = _SIMPLE_ESCAPES.get(code)
-    if simple is not None:
-        out.append(simple)
-    elif code < 0x20 or code == 0x7F:
-        out.append(f"\\x{code:02x}")
-    elif not _valid_rune(code):
-        out.append("\\ufffd")
-    elif code < 0x10000:
-        out.append(f"\\u{code:04x}")
-    else:
-        out.append(f"\\U{code:08x}")
-
-
-def _quote_with(text: str, quote_char: str, ascii_only: bool) -> str:
-    if (
-        quote_char == '"'
-        and not ascii_only
-        and text.isprintable()
-        and '"' not in text
-        and "\\" not in text
-    ):
-        return '"' + text + '"'
-    out = [quote_char]
-    for char in text:
-        if _is_escaped_byte(char):
-            out.append(f"\\x{ord(char) - 0xDC00:02x}")
-        else:
-            _escape_rune(out, char, quote_char, ascii_only)
-    out.append(quote_char)
-    return "".join(out)
-
-
-def quote(text: str) -> str:
-    """``strconv.Quote``: a double-quoted Go string literal."""
-    return _quote_with(text, '"', False)
-
-
-def quote_to_ascii(text: str) -> str:
-    """``strconv.QuoteToASCII``: like ``quote`` but non-ASCII runes escaped too."""
-    return _quote_with(text, '"', True)
-
-
-def quote_rune(code: int, ascii_only: bool = False) -> str:
-    """``strconv.QuoteRune`` (or ``QuoteRuneToASCII``): a single-quoted rune literal."""
-    out = ["'"]
-    _escape_rune(out, _rune_text(code), "'", ascii_only)
-    out.append("'")
-    return "".join(out)
-
-
-def can_backquote(text: str) -> bool:
-    """``strconv.CanBackquote``: can the string be a raw literal without change?"""
-    for char in text:
-        code = ord(char)
-        if code == 0xFEFF or _is_escaped_byte(char) or 0xD800 <= code <= 0xDFFF:
-            return False
-        if (code < 0x20 and char != "\t") or char == "`" or code == 0x7F:
-            return False
-    return True
+# --- float formatting (strconv.FormatFloat) -------------------------------------------------
 
 
 def _shortest_digits(value: float, bit_size: int) -> tuple[str, int]:
@@ -888,8 +805,12 @@ class _Printer:
         depth: int,
         t: GoType | None = None,
         container_elem: GoType | None = None,
+        methods: bool = True,
     ) -> None:
-        """Print a value by its kind (fmt's printValue); ``depth`` > 0 inside containers."""
+        """Print a value by its kind (fmt's printValue); ``depth`` > 0 inside containers.
+
+        ``methods`` is false for an unexported struct field: Go cannot call its
+        ``String()`` (the value cannot be interfaced), so it prints it by kind."""
         if value is None or value is MISSING:
             # A nil interface inside a container (or a nil field).
             if self.sharp_v:
@@ -905,7 +826,7 @@ class _Printer:
         if t is None:
             t = type_of(value)
             assert t is not None
-        if depth > 0:
+        if depth > 0 and methods:
             self.arg = value
             if self.handle_methods(value, t, verb):
                 return
@@ -938,7 +859,7 @@ class _Printer:
             if (
                 depth == 0
                 and not isinstance(value, NilPointer)
-                and getattr(value, "go_fields", None) is not None
+                and struct_fields(value, t) is not None
             ):
                 self.out.append("&")
                 elem = t.elem if t.elem is not None else t
@@ -972,13 +893,13 @@ class _Printer:
         if self.sharp_v:
             self.out.append(t.name)
         self.out.append("{")
-        fields: dict[str, Any] = dict(getattr(value, "go_fields", None) or {})
+        fields: dict[str, Any] = dict(struct_fields(value, t) or {})
         for index, (name, field) in enumerate(fields.items()):
             if index:
                 self.out.append(", " if self.sharp_v else " ")
             if self.plus_v or self.sharp_v:
                 self.out.append(name + ":")
-            self.print_value(field, verb, depth + 1)
+            self.print_value(field, verb, depth + 1, methods=name[:1].isupper())
         self.out.append("}")
 
     def _print_slice(self, value: Any, verb: str, depth: int, t: GoType) -> None:
@@ -1109,6 +1030,10 @@ class _Printer:
                 break
             verb = format_text[index]
             index += 1
+            if (self.wid_present and self.wid > MAX_VALUE_BYTES) or (
+                self.prec_present and self.prec > MAX_VALUE_BYTES
+            ):
+                check_size(max(self.wid, self.prec))  # Go pads to widths up to 10**8
             if verb == "%":
                 out.append("%")
             elif not good_arg_num:
@@ -1257,9 +1182,10 @@ def _int_from_arg(args: tuple[Any, ...], arg_num: int) -> tuple[int, bool, int]:
 
 
 def sprintf(format_text: str, *args: Any) -> str:
-    """Go's ``fmt.Sprintf``."""
+    """Go's ``fmt.Sprintf`` (within mittnite's size limit per value)."""
     printer = _Printer()
     printer.do_printf(format_text, args)
+    check_size(sum(map(len, printer.out)))
     return "".join(printer.out)
 
 

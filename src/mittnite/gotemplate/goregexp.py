@@ -1,25 +1,21 @@
-"""Go's ``regexp`` package for templates: RE2 syntax and Go's results on Python's ``re``.
+"""Go's ``regexp`` package for templates: RE2 syntax, Go's results, Go's linear time.
 
 Sprig's ``regex*`` functions hand their patterns to Go's ``regexp``; configuration files
-written for the original mittnite therefore use RE2 syntax and expect Go's answers.
-This module parses patterns with Go's rules and error messages
-(:mod:`goregexp_parser`), translates them to an equivalent Python ``re`` pattern
-(:mod:`goregexp_translate`), and implements the ``Regexp`` methods sprig calls with
-Go's exact rules for empty matches, splitting and ``$`` expansion.
+written for the original mittnite therefore use RE2 syntax and expect Go's answers, and
+rely on Go's guarantee that matching takes time linear in the text. This module parses
+patterns with Go's rules and error messages (:mod:`goregexp_parser`), compiles them to
+Go's program and runs it with Go's own strategies, a bit-state backtracker and a Pike VM
+(:mod:`goregexp_engine`), and implements the ``Regexp`` methods sprig calls with Go's
+exact rules for empty matches, splitting and ``$`` expansion.
 
 Positions are counted in characters rather than Go's bytes; every result sprig exposes
 is a substring, so that difference never shows. Bytes that are not UTF-8 arrive as
 ``surrogateescape`` characters, one per byte, and behave as in Go: a pattern holding one
 is rejected with ``invalid UTF-8``, and in a subject each counts as U+FFFD.
 
-Known differences from Go 1.19, and a cost:
-
-* Go 1.19 mis-factors alternatives that start with the same letter once with and once
-  without case folding: ``A(?i)s|a`` does not match ``a`` (golang/go#59007, fixed upstream
-  in 2024). The intended meaning is implemented here.
-* Patterns with a loop whose body can match the empty string (``(a|)*``, ``(\\b)+``) give
-  Go's answers but run on a pure-Python matcher (Python's ``re`` answers differently),
-  which is much slower than ``re`` on long subjects.
+Known difference from Go 1.19: Go 1.19 mis-factors alternatives that start with the same
+letter once with and once without case folding: ``A(?i)s|a`` does not match ``a``
+(golang/go#59007, fixed upstream in 2024). The intended meaning is implemented here.
 """
 
 from __future__ import annotations
@@ -86,7 +82,7 @@ class GoRegexp:
 
     def match_string(self, text: str) -> bool:
         """Go's ``MatchString``: whether the pattern matches anywhere in ``text``."""
-        return self._matcher.search(go_view(text), 0) is not None
+        return self._matcher.matches(go_view(text), 0)
 
     def find_string_index(self, text: str) -> tuple[int, int] | None:
         """Start and end of the leftmost match, or ``None``."""

@@ -1,8 +1,29 @@
-"""Choosing and running the matcher for a parsed pattern.
+"""Choosing and running the matcher for a parsed pattern, in time linear in the text.
 
-Python's ``re`` runs the translated pattern whenever it gives Go's answers, which is
-almost always; the Go-semantics backtracker takes the rest (see ``needs_go_matcher``).
-Both report a match the same way, as a flat list of group start and end offsets.
+Go's ``regexp`` guarantees linear-time matching, and templates rely on it: a pattern such
+as ``^(a+)+$`` must not hang an init. Every pattern is therefore compiled to Go's program
+(:mod:`goregexp_program`) and run by Go's own two strategies:
+
+* the bit-state backtracker (:mod:`goregexp_backtrack`) while its visited bitmap
+  (``len(program) * (len(text) + 1)`` bits) stays small, and
+* the Pike VM (:mod:`goregexp_pike`) beyond, whose memory does not grow with the text.
+
+Both visit each (instruction, position) pair at most once per search, so their work is
+bounded by ``len(program) * (len(text) + 1)``.
+
+Python's ``re`` is a backtracking engine and can take exponential or quadratic time, so it
+is used only for patterns where that cannot happen: patterns without any repetition
+(``*``, ``+``, ``?``, ``{n,m}``) whose alternatives multiply to at most
+:data:`MAX_RE_PATHS` ways through the pattern. For those, ``re`` tries a bounded number
+of paths, each no longer than the pattern, at every start position, so its time is
+linear in the text; and without loops there are no empty iterations, the only place where
+``re`` and Go pick different matches. Literal searches (``regexReplaceAll "-"``) and
+alternations of words keep ``re``'s speed that way.
+
+Both kinds of matcher report a match the same way, as a flat list of group start and end
+offsets (``-1`` for a group that did not take part). ``regexMatch`` only asks whether there
+is a match; that question is answered by a lazily built DFA (:mod:`goregexp_dfa`), also
+linear, and much faster than finding positions.
 """
 
 from __future__ import annotations
@@ -15,9 +36,12 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from mittnite.gotemplate.goregexp_parser import ParsedRegexp
-from mittnite.gotemplate.goregexp_translate import needs_go_matcher, to_python_pattern
+from mittnite.gotemplate.goregexp_syntax import Alternate, Capture, Concat, Node, Repeat
 
-__all__ = ["Matcher", "build_matcher", "go_view"]
+__all__ = ["MAX_RE_PATHS", "GoMatcher", "Matcher", "build_matcher", "go_view", "runs_on_re"]
+
+MAX_RE_PATHS = 64
+"""Most ways through a repetition-free pattern that Python's ``re`` may explore."""
 
 _SURROGATES = re.compile("[\\ud800-\\udfff]")
 _SHALLOW_TREE = 100
@@ -31,9 +55,13 @@ class Matcher(Protocol):
 
     def search(self, text: str, position: int) -> list[int] | None: ...
 
+    def matches(self, text: str, position: int) -> bool:
+        """Whether there is a match at or after ``position`` (no positions needed)."""
+        ...
+
 
 class _PythonMatcher:
-    """Runs the translated pattern on Python's ``re`` (the fast, usual case)."""
+    """Runs the translated pattern on Python's ``re`` (only for patterns it runs linearly)."""
 
     def __init__(self, compiled: re.Pattern[str]) -> None:
         self.compiled = compiled
@@ -43,6 +71,48 @@ class _PythonMatcher:
         if found is None:
             return None
         return [offset for span in found.regs for offset in span]
+
+    def matches(self, text: str, position: int) -> bool:
+        return self.compiled.search(text, position) is not None
+
+
+class GoMatcher:
+    """Go's matching strategy: backtrack while the visited bitmap is small, else Pike VM.
+
+    ``steps`` is the work counter of the matcher used by the last search."""
+
+    __slots__ = ("_backtrack", "_dfa", "_pike", "steps")
+
+    def __init__(self, parsed: ParsedRegexp) -> None:
+        from mittnite.gotemplate.goregexp_backtrack import BacktrackMatcher
+        from mittnite.gotemplate.goregexp_dfa import MatchDFA
+        from mittnite.gotemplate.goregexp_pike import PikeMatcher
+        from mittnite.gotemplate.goregexp_program import compile_program
+
+        program = compile_program(parsed.tree, len(parsed.capture_names) - 1)
+        self._backtrack = BacktrackMatcher(program)
+        self._pike = PikeMatcher(program)
+        self._dfa = MatchDFA(program)
+        self.steps = 0
+
+    @property
+    def program_size(self) -> int:
+        return len(self._backtrack.program)
+
+    def search(self, text: str, position: int) -> list[int] | None:
+        if self._backtrack.fits(text, position):
+            found = self._backtrack.search(text, position)
+            self.steps = self._backtrack.steps
+        else:
+            found = self._pike.search(text, position)
+            self.steps = self._pike.steps
+        return found
+
+    def matches(self, text: str, position: int) -> bool:
+        """Whether the pattern matches at all: the DFA answers in one pass, no captures."""
+        found = self._dfa.search(text, position)
+        self.steps = self._dfa.steps
+        return found
 
 
 def go_view(text: str) -> str:
@@ -65,9 +135,10 @@ def go_view(text: str) -> str:
 def _recursion_room(tree_height: int) -> Iterator[None]:
     """Let deeply nested patterns (Go allows 1000 levels) through recursive compilers.
 
-    Python's own ``re`` compiler recurses once per nesting level, so a pattern Go
-    accepts could otherwise fail with ``RecursionError``. The limit is raised only for
-    such trees, under a lock so that concurrent compiles do not undo each other's limit.
+    Python's own ``re`` compiler and our program compiler recurse once per nesting level,
+    so a pattern Go accepts could otherwise fail with ``RecursionError``. The limit is
+    raised only for such trees, under a lock so that concurrent compiles do not undo
+    each other's limit.
     """
     if tree_height <= _SHALLOW_TREE:
         yield
@@ -81,21 +152,47 @@ def _recursion_room(tree_height: int) -> Iterator[None]:
             sys.setrecursionlimit(previous)
 
 
-def _go_matcher(parsed: ParsedRegexp) -> Matcher:
-    # Imported on demand: only patterns with empty-matching loop bodies need it.
-    from mittnite.gotemplate.goregexp_backtrack import BacktrackMatcher
+def _paths(node: Node, limit: int) -> int:
+    """How many ways a backtracking engine can walk through ``node`` (``limit + 1`` once
+    it exceeds ``limit``, or when ``node`` repeats anything)."""
+    match node:
+        case Repeat():
+            return limit + 1
+        case Capture():
+            return _paths(node.sub, limit)
+        case Concat():
+            total = 1
+            for sub in node.subs:
+                total *= _paths(sub, limit)
+                if total > limit:
+                    return limit + 1
+            return total
+        case Alternate():
+            total = 0
+            for sub in node.subs:
+                total += _paths(sub, limit)
+                if total > limit:
+                    return limit + 1
+            return total
+        case _:
+            return 1
 
-    return BacktrackMatcher(parsed.tree, len(parsed.capture_names) - 1)
+
+def runs_on_re(parsed: ParsedRegexp) -> bool:
+    """Whether ``parsed`` is in the class Python's ``re`` matches in linear time (and with
+    Go's results): no repetition at all and at most :data:`MAX_RE_PATHS` paths."""
+    return _paths(parsed.tree, MAX_RE_PATHS) <= MAX_RE_PATHS
 
 
 def _choose_matcher(parsed: ParsedRegexp) -> Matcher:
-    if needs_go_matcher(parsed.tree):
-        return _go_matcher(parsed)
-    try:
-        compiled = re.compile(to_python_pattern(parsed.tree))
-    except re.error:  # pragma: no cover - a translation gap; Go's semantics still hold
-        return _go_matcher(parsed)
-    return _PythonMatcher(compiled)
+    if runs_on_re(parsed):
+        from mittnite.gotemplate.goregexp_translate import to_python_pattern
+
+        try:
+            return _PythonMatcher(re.compile(to_python_pattern(parsed.tree)))
+        except re.error:  # pragma: no cover - a translation gap; Go's semantics still hold
+            pass
+    return GoMatcher(parsed)
 
 
 def build_matcher(parsed: ParsedRegexp) -> Matcher:

@@ -1,5 +1,9 @@
 """Rewrite a parsed Go regexp as a Python ``re`` pattern with the same meaning.
 
+The engine runs such a translation only for repetition-free patterns, where Python's
+backtracking is linear (see :mod:`goregexp_engine`); the tests also use it as an
+independent implementation to check Go's matchers against.
+
 Python's backtracking engine picks the same leftmost-first match as Go for every pattern
 in which no loop body can match the empty string (see :func:`needs_go_matcher` for the
 rest). What differs is notation and defaults, so nothing is passed through verbatim:

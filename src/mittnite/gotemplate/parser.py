@@ -6,8 +6,9 @@ unexpected EOF``), so reading and backing up must happen exactly as in Go. ``def
 ``block`` bodies become their own trees sharing the item stream, as in Go.
 
 Literal conversion follows Go's strconv (``ParseInt``/``ParseUint``/``ParseFloat`` with base
-prefixes and ``_`` separators, ``Unquote``/``UnquoteChar``) because which interpretations a
-number constant has (int, uint, float) decides how it may be passed to functions.
+prefixes and ``_`` separators from :mod:`mittnite.golang.strconv`; ``Unquote``/``UnquoteChar``
+here) because which interpretations a number constant has (int, uint, float) decides how it
+may be passed to functions.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mittnite.golang import strconv
 from mittnite.gotemplate import lexer as lx
+from mittnite.gotemplate import limits
 from mittnite.gotemplate.errors import TemplateParseError
 from mittnite.gotemplate.gofmt import quote, sprintf
 from mittnite.gotemplate.nodes import (
@@ -66,7 +69,6 @@ _COMMAND_START = frozenset(
         lx.LEFT_PAREN,
     }
 )
-_MAX_UINT64 = (1 << 64) - 1
 
 
 class _Syntax(Exception):
@@ -109,6 +111,7 @@ class _TreeParser:
         self.vars = ["$"]
         self.action_line = 0
         self.range_depth = 0
+        self.nesting = 0
 
     # -- lookahead (Go's next/backup/peek, three tokens deep) ------------------------------
 
@@ -226,7 +229,21 @@ class _TreeParser:
             raise self.errorf("unexpected %s in %s", str(end), context)
         self.add()
 
+    def _nest(self) -> None:
+        """Count one level of nesting (a block body or a pipeline); templates deeper than
+        mittnite's limit fail here with a clear error instead of exhausting the stack."""
+        self.nesting += 1
+        if self.nesting > limits.MAX_NESTING:
+            raise self.errorf("%s", limits.nesting_exceeded())
+
     def item_list(self) -> tuple[ListNode, Node]:
+        self._nest()
+        try:
+            return self._item_list()
+        finally:
+            self.nesting -= 1
+
+    def _item_list(self) -> tuple[ListNode, Node]:
         node_list = ListNode(self.tree, self.peek_non_space().pos)
         while self.peek_non_space().typ != lx.EOF:
             node = self.text_or_action()
@@ -293,6 +310,13 @@ class _TreeParser:
         return ContinueNode(self.tree, pos, line)
 
     def pipeline(self, context: str, end: int) -> PipeNode:
+        self._nest()
+        try:
+            return self._pipeline(context, end)
+        finally:
+            self.nesting -= 1
+
+    def _pipeline(self, context: str, end: int) -> PipeNode:
         token = self.peek_non_space()
         pipe = PipeNode(self.tree, token.pos, token.line)
         while True:  # declarations: Go's "decls:" label
@@ -486,150 +510,12 @@ class _TreeParser:
 # --- literals (Go's strconv) ---------------------------------------------------------------
 
 
-def underscore_ok(text: str) -> bool:
-    """strconv's underscoreOK: ``_`` only between digits (or after a base prefix)."""
-    saw = "^"
-    index = 0
-    if text[:1] in ("+", "-"):
-        text = text[1:]
-    is_hex = False
-    if len(text) >= 2 and text[0] == "0" and text[1].lower() in "box":
-        index = 2
-        saw = "0"
-        is_hex = text[1].lower() == "x"
-    while index < len(text):
-        char = text[index]
-        if "0" <= char <= "9" or (is_hex and "a" <= char.lower() <= "f"):
-            saw = "0"
-        elif char == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        else:
-            if saw == "_":
-                return False
-            saw = "!"
-        index += 1
-    return saw != "_"
-
-
-def parse_uint(text: str) -> int:
-    """``strconv.ParseUint(text, 0, 64)``; raises ``_Syntax`` on any error."""
-    if not text:
-        raise _Syntax("invalid syntax")
-    digits = text
-    base = 10
-    if text[0] == "0":
-        prefix = text[1:2].lower()
-        if len(text) >= 3 and prefix == "b":
-            base, digits = 2, text[2:]
-        elif len(text) >= 3 and prefix == "o":
-            base, digits = 8, text[2:]
-        elif len(text) >= 3 and prefix == "x":
-            base, digits = 16, text[2:]
-        else:
-            base, digits = 8, text[1:]
-    value = 0
-    underscores = False
-    for char in digits:
-        if char == "_":
-            underscores = True
-            continue
-        lower = char.lower()
-        if "0" <= char <= "9":
-            digit = ord(char) - 48
-        elif "a" <= lower <= "z":
-            digit = ord(lower) - 87
-        else:
-            raise _Syntax("invalid syntax")
-        if digit >= base:
-            raise _Syntax("invalid syntax")
-        value = value * base + digit
-        if value > _MAX_UINT64:
-            raise _Syntax("value out of range")
-    if underscores and not underscore_ok(text):
-        raise _Syntax("invalid syntax")
-    return value
-
-
-def parse_int(text: str) -> int:
-    """``strconv.ParseInt(text, 0, 64)``; raises ``_Syntax`` on any error."""
-    if not text:
-        raise _Syntax("invalid syntax")
-    negative = text[0] == "-"
-    body = text[1:] if text[0] in "+-" else text
-    magnitude = parse_uint(body)
-    if not negative and magnitude >= 1 << 63:
-        raise _Syntax("value out of range")
-    if negative and magnitude > 1 << 63:
-        raise _Syntax("value out of range")
-    return -magnitude if negative else magnitude
-
-
-def _valid_float_syntax(text: str) -> tuple[bool, bool]:
-    """Go's readFloat over the whole text: (well formed, hexadecimal)."""
-    index = 0
-    length = len(text)
-    if index < length and text[index] in "+-":
-        index += 1
-    is_hex = False
-    exp_char = "e"
-    if index + 2 < length and text[index] == "0" and text[index + 1].lower() == "x":
-        is_hex = True
-        exp_char = "p"
-        index += 2
-    saw_dot = False
-    saw_digits = False
-    underscores = False
-    while index < length:
-        char = text[index]
-        if char == "_":
-            underscores = True
-        elif char == ".":
-            if saw_dot:
-                break
-            saw_dot = True
-        elif "0" <= char <= "9" or (is_hex and "a" <= char.lower() <= "f"):
-            saw_digits = True
-        else:
-            break
-        index += 1
-    if not saw_digits:
-        return False, is_hex
-    if index < length and text[index].lower() == exp_char:
-        index += 1
-        if index >= length:
-            return False, is_hex
-        if text[index] in "+-":
-            index += 1
-        if index >= length or not "0" <= text[index] <= "9":
-            return False, is_hex
-        while index < length and ("0" <= text[index] <= "9" or text[index] == "_"):
-            if text[index] == "_":
-                underscores = True
-            index += 1
-    elif is_hex:
-        return False, is_hex
-    if underscores and not underscore_ok(text[:index]):
-        return False, is_hex
-    return index == length, is_hex
-
-
-def parse_float(text: str) -> float:
-    """``strconv.ParseFloat(text, 64)`` for number literals; out of range is an error."""
-    import math
-
-    well_formed, is_hex = _valid_float_syntax(text)
-    if not well_formed:
-        raise _Syntax("invalid syntax")
-    cleaned = text.replace("_", "")
+def _parse_float(text: str) -> float:
+    """``strconv.ParseFloat(text, 64)``, failing with ``_Syntax`` carrying Go's reason."""
     try:
-        value = float.fromhex(cleaned) if is_hex else float(cleaned)
-    except (OverflowError, ValueError):
-        raise _Syntax("value out of range") from None
-    if math.isinf(value):
-        raise _Syntax("value out of range")
-    return value
+        return strconv.parse_float(text)
+    except strconv.NumError as problem:
+        raise _Syntax(problem.err) from None
 
 
 def _in_int64(value: float) -> bool:
@@ -697,26 +583,30 @@ def _scan_float_token(text: str, position: int) -> tuple[str, int]:
 
 
 def _scanned_float(token: str) -> float:
-    """fmt's convertFloat, with strconv's error texts."""
+    """fmt's convertFloat: ``ParseFloat``, plus fmt's own ``mantissa p exponent`` form
+    (decimal mantissa, ``Atoi`` exponent); errors name the whole token, as fmt does."""
+    power = token.find("p")
+    try:
+        if power >= 0 and "x" not in token and "X" not in token:
+            mantissa = strconv.parse_float(token[:power])
+            exponent = strconv.atoi(token[power + 1 :])
+            return _go_ldexp(mantissa, exponent)
+        return strconv.parse_float(token)
+    except strconv.NumError as problem:
+        raise _Syntax(str(problem.renamed(problem.func, token))) from None
+
+
+def _go_ldexp(fraction: float, exponent: int) -> float:
+    """``math.Ldexp``: saturates to ±Inf or ±0 where Python's ``ldexp`` would raise."""
     import math
 
-    power = token.find("p")
-    if power >= 0 and "x" not in token and "X" not in token:
-        try:
-            mantissa = parse_float(token[:power])
-        except _Syntax as problem:
-            raise _Syntax(f"strconv.ParseFloat: parsing {quote(token)}: {problem}") from None
-        try:
-            exponent = parse_int(token[power + 1 :]) if token[power + 1 :] else None
-        except _Syntax:
-            exponent = None
-        if exponent is None:
-            raise _Syntax(f"strconv.Atoi: parsing {quote(token)}: invalid syntax")
-        return math.ldexp(mantissa, exponent)
+    if fraction == 0 or math.isinf(fraction) or math.isnan(fraction):
+        return fraction
+    exponent = max(-2200, min(2200, exponent))
     try:
-        return parse_float(token)
-    except _Syntax as problem:
-        raise _Syntax(f"strconv.ParseFloat: parsing {quote(token)}: {problem}") from None
+        return math.ldexp(fraction, exponent)
+    except OverflowError:
+        return math.copysign(math.inf, fraction)
 
 
 def _parse_complex(text: str) -> complex:
@@ -756,7 +646,7 @@ def new_number(tree: Tree | None, pos: int, text: str, typ: int) -> NumberNode:
         return number
     if text.endswith("i"):
         try:
-            imaginary = parse_float(text[:-1])
+            imaginary = _parse_float(text[:-1])
         except _Syntax:
             pass
         else:
@@ -766,15 +656,15 @@ def new_number(tree: Tree | None, pos: int, text: str, typ: int) -> NumberNode:
             return number
     unsigned: int | None
     try:
-        unsigned = parse_uint(text)
-    except _Syntax:
+        unsigned = strconv.parse_uint(text, 0, 64)
+    except strconv.NumError:
         unsigned = None
     else:
         number.is_uint = True
         number.uint64 = unsigned
     try:
-        signed = parse_int(text)
-    except _Syntax:
+        signed = strconv.parse_int(text, 0, 64)
+    except strconv.NumError:
         pass
     else:
         number.is_int = True
@@ -790,7 +680,7 @@ def new_number(tree: Tree | None, pos: int, text: str, typ: int) -> NumberNode:
         number.float64 = float(number.uint64)
     else:
         try:
-            value = parse_float(text)
+            value = _parse_float(text)
         except _Syntax:
             pass
         else:
@@ -903,9 +793,8 @@ def parse_trees(name: str, text: str, has_function: Callable[[str], bool]) -> di
     stream = _ItemStream(lx.lex(text))
     top = _TreeParser(Tree(name, name, text), stream, has_function, tree_set)
     try:
-        top.parse()
-    except RecursionError:
-        raise TemplateParseError(
-            f"template: {name}: template nesting too deep for this implementation"
-        ) from None
+        with limits.recursion_room():
+            top.parse()
+    except RecursionError:  # pragma: no cover - the nesting limit comes first
+        raise TemplateParseError(f"template: {name}: {limits.nesting_exceeded()}") from None
     return tree_set

@@ -69,7 +69,7 @@ a sprig function.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -123,7 +123,9 @@ __all__ = [
     "is_true",
     "map_of",
     "new_struct",
+    "set_field_view",
     "slice_of",
+    "struct_fields",
     "to_go",
     "type_of",
     "unbox",
@@ -148,6 +150,7 @@ class GoType:
 
     __slots__ = (
         "elem",
+        "field_view",
         "fields",
         "is_error",
         "key",
@@ -178,6 +181,7 @@ class GoType:
         self.py_class = py_class
         self.methods: dict[str, GoFunc] = {}
         self.fields: tuple[str, ...] = ()
+        self.field_view: Callable[[Any], Mapping[str, Any]] | None = None
 
     def __repr__(self) -> str:
         return f"GoType({self.name!r}, kind={self.kind!r})"
@@ -250,6 +254,27 @@ def define_type(
     if py_class is not None:
         existing.py_class = py_class
     return existing
+
+
+def set_field_view(type_name: str | GoType, view: Callable[[Any], Mapping[str, Any]]) -> None:
+    """Let ``fmt`` print values of a struct type field by field (``%d`` of a ``time.Time``
+    prints ``{wall ext loc}``) when the Python class has no ``go_fields`` of its own."""
+    target = go_type(type_name) if isinstance(type_name, str) else type_name
+    target.field_view = view
+
+
+def struct_fields(value: Any, t: GoType | None = None) -> Mapping[str, Any] | None:
+    """The fields ``fmt`` prints for a struct value (or the struct a pointer points to)."""
+    fields = getattr(value, "go_fields", None)
+    if fields is not None:
+        return fields  # type: ignore[no-any-return]
+    if t is None:
+        t = type_of(value)
+    if t is not None and t.kind == "ptr" and t.elem is not None:
+        t = t.elem
+    if t is not None and t.field_view is not None:
+        return t.field_view(value)
+    return None
 
 
 def add_methods(type_name: str | GoType, methods: Mapping[str, GoFunc]) -> None:

@@ -11,6 +11,7 @@ LIBC = (
     "inotify_add_watch",
     "inotify_rm_watch",
     "statfs",
+    "tee",
 )
 
 LIBCRYPT = ("crypt",)

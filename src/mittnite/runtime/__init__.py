@@ -10,7 +10,11 @@ jobs or configuration. Modules, one job each:
 * ``goerrors``    Go's error texts for commands that cannot start
 * ``signals``     signals as loop events; signalling process groups
 * ``cleanslate``  undoing inherited signal state at startup
-* ``pipes``       reading a child's output line by line
+* ``pipes``       reading a child's output, with back-pressure and partial-line timing
+* ``ptys``        pseudo-terminals for jobs whose output goes to mittnite's terminal
+* ``sink``        writing to a destination that may stall, never blocking the loop
+* ``sink_thread`` the writer-thread fallback of ``sink``
+* ``splice``      moving whole-line blocks of job output inside the kernel
 * ``inotify``     file-change notifications for watches (with a polling fallback)
 * ``deferred_ssl`` keeping OpenSSL out of an idle init
 * ``httpserve``   one HTTP/1.1 server connection, Go's answers (probe server, control API)
@@ -32,7 +36,7 @@ _HOMES = {
     "ExitStatus": "exitstatus",
     "signal_name": "exitstatus",
     "SpawnError": "goerrors",
-    "LineReader": "pipes",
+    "OutputReader": "pipes",
     "OutputPipe": "pipes",
     "open_output_pipe": "pipes",
     "Reaper": "reaper",
@@ -53,8 +57,8 @@ __all__ = [
     "Child",
     "CleanSlateReport",
     "ExitStatus",
-    "LineReader",
     "OutputPipe",
+    "OutputReader",
     "Reaper",
     "ReaperClosedError",
     "SignalSubscription",
@@ -71,7 +75,7 @@ if TYPE_CHECKING:
     from mittnite.runtime.cleanslate import CleanSlateReport, prepare_process_for_supervision
     from mittnite.runtime.exitstatus import ExitStatus, signal_name
     from mittnite.runtime.goerrors import SpawnError
-    from mittnite.runtime.pipes import LineReader, OutputPipe, open_output_pipe
+    from mittnite.runtime.pipes import OutputPipe, OutputReader, open_output_pipe
     from mittnite.runtime.reaper import Reaper, ReaperClosedError
     from mittnite.runtime.signals import (
         FORWARDED_SIGNALS,

@@ -10,13 +10,12 @@ stdout/stderr (the original closes them).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import subprocess
 
 from ..runtime.spawn import SpawnError, spawn
-from .job import DRAIN_TIMEOUT, prepare_output, stop_signal_number, stop_timeout_seconds
+from .job import drain_readers, prepare_output, stop_signal_number, stop_timeout_seconds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -74,14 +73,7 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
             )
             raise
     finally:
-        if readers:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.gather(*(r.closed for r in readers)), DRAIN_TIMEOUT)
-            for reader in readers:
-                reader.close()
-        for fd in plan.file_fds:
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        await drain_readers(readers)
     return reason
 
 

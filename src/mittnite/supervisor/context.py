@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from ..logs.logger import Logger
     from ..runtime.inotify import WatchHub
     from ..runtime.reaper import Reaper
+    from .output import OutputRouting
 
 
 class RunContext:
@@ -28,6 +29,7 @@ class RunContext:
         stdout_fd: int = 1,
         stderr_fd: int = 2,
         timestamp_factory: Callable[[str, str], Callable[[], str]] | None = None,
+        output: OutputRouting | None = None,
     ) -> None:
         self.logger = logger
         self.reaper = reaper
@@ -40,6 +42,15 @@ class RunContext:
         self.stderr_fd = stderr_fd
         self.timestamp_factory = timestamp_factory
         self._watch_hub: WatchHub | None = None
+        self._output = output
+
+    def output(self) -> OutputRouting:
+        """Where job output goes: sinks for mittnite's stdout/stderr (created on first use)."""
+        if self._output is None:
+            from .output import OutputRouting
+
+            self._output = OutputRouting(self.stdout_fd, self.stderr_fd)
+        return self._output
 
     def watch_hub(self) -> WatchHub:
         """One inotify descriptor for all jobs' watches (created on first use)."""

@@ -27,19 +27,31 @@ from ..core.job import (
     StartTimer,
 )
 from ..logs.ring import LogRing
-from ..runtime.pipes import LineReader, open_output_pipe
 from ..runtime.spawn import SpawnError, spawn
-from .output import LineWriter, open_log_file
+from .output import prepare_output
+
+__all__ = [
+    "DRAIN_TIMEOUT",
+    "ProcessRun",
+    "SupervisedJob",
+    "drain_readers",
+    "prepare_output",
+    "run_watch_command",
+    "start_file_watcher",
+    "stop_signal_number",
+    "stop_timeout_seconds",
+]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     from typing import Protocol
 
-    from ..config.model import BaseJob, Duration, JobConfig, Signal, Watch, WatchCommand
+    from ..config.model import Duration, JobConfig, Signal, Watch, WatchCommand
     from ..core.job import Action
     from ..logs.logger import BoundLogger
     from ..runtime.exitstatus import ExitStatus
+    from ..runtime.pipes import OutputReader
     from ..runtime.spawn import Child
     from .context import RunContext
     from .health import JobHealth
@@ -73,89 +85,41 @@ def stop_timeout_seconds(timeout: Duration | None, default: float) -> float:
 
 
 class ProcessRun:
-    """One run of a job's process: the child, its output readers, its open files."""
+    """One run of a job's process: the child and the readers of its output."""
 
-    def __init__(self, child: Child, readers: list[LineReader], fds: list[int]) -> None:
+    def __init__(
+        self, child: Child, readers: list[OutputReader], fds: list[int] | None = None
+    ) -> None:
         self.child = child
         self.readers = readers
-        self.fds = fds
+        self.fds = list(fds or ())
 
     async def drain(self) -> None:
-        """Wait for the output of this run to be fully read, then close everything."""
-        if self.readers:
-            waiters = [reader.closed for reader in self.readers]
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.gather(*waiters), DRAIN_TIMEOUT)
-            for reader in self.readers:
-                reader.close()
+        """Wait until the output of this run is read to its end, then let go of it.
+
+        See :func:`drain_readers`; ``fds`` (if any) are closed afterwards.
+        """
+        await drain_readers(self.readers)
         for fd in self.fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
         self.fds = []
 
 
-class OutputPlan:
-    """Where one run's output goes.
+async def drain_readers(readers: list[OutputReader], timeout: float = DRAIN_TIMEOUT) -> None:
+    """Wait for ``readers`` to reach EOF, then let go of them.
 
-    ``child_fds`` are handed to the child as stdout/stderr; ``pipe_write_ends``
-    are closed in the parent right after the spawn; ``copies`` are the pipe
-    read ends with their line writers; ``file_fds`` stay open until the run's
-    output is drained.
+    A reader still active after ``timeout`` reads for a grandchild that keeps the
+    pipe open: it is closed. A reader paused because its destination is blocked is
+    left to finish on its own once the destination takes data again, so the run's
+    last lines are not lost; the run is over either way.
     """
-
-    def __init__(self) -> None:
-        self.child_fds: dict[str, int | None] = {"stdout": None, "stderr": None}
-        self.pipe_write_ends: list[int] = []
-        self.copies: list[tuple[int, LineWriter]] = []
-        self.file_fds: list[int] = []
-
-    def start_readers(self) -> list[LineReader]:
-        """Begin copying the pipes (Go's copier strips a trailing CR only with timestamps)."""
-        return [
-            LineReader(read_end, writer, strip_cr=writer.timestamp is not None)
-            for read_end, writer in self.copies
-        ]
-
-    def close_all(self) -> None:
-        """Release everything (the spawn failed)."""
-        for fd in (*self.pipe_write_ends, *self.file_fds, *(r for r, _ in self.copies)):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-
-def prepare_output(job: BaseJob, context: RunContext, ring: LogRing | None) -> OutputPlan:
-    """Decide per stream where the child writes and what mittnite copies where."""
-    plan = OutputPlan()
-    opened: dict[str, int] = {}
-    prefix = f"{job.name} | ".encode() if context.prefix_output else b""
-    timestamp: Callable[[], str] | None = None
-    if job.enable_timestamps and context.timestamp_factory is not None:
-        timestamp = context.timestamp_factory(job.timestamp_format, job.custom_timestamp_format)
-    try:
-        for stream, path, own_fd in (
-            ("stdout", job.stdout, context.stdout_fd),
-            ("stderr", job.stderr, context.stderr_fd),
-        ):
-            destination = own_fd
-            if path:
-                if path not in opened:
-                    opened[path] = open_log_file(path)
-                    plan.file_fds.append(opened[path])
-                destination = opened[path]
-                if timestamp is None and not prefix:
-                    plan.child_fds[stream] = destination  # the child appends to the file itself
-                    continue
-            read_end, write_end = open_output_pipe()
-            plan.child_fds[stream] = write_end
-            plan.pipe_write_ends.append(write_end)
-            writer = LineWriter(
-                stream, destination, None if path else ring, prefix=prefix, timestamp=timestamp
-            )
-            plan.copies.append((read_end, writer))
-    except OSError:
-        plan.close_all()
-        raise
-    return plan
+    waiting = [reader.closed for reader in readers if not reader.closed.done()]
+    if waiting:
+        await asyncio.wait(waiting, timeout=timeout)
+    for reader in readers:
+        if not reader.paused:
+            reader.close()
 
 
 async def run_watch_command(

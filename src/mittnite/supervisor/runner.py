@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..logs.logger import Logger
     from ..runtime.reaper import Orphan
     from .context import RunContext
+    from .output import OutputRouting
     from .pidfile import PidFile
     from .servers import Probes
 
@@ -68,6 +69,7 @@ class Run:
         self.options = options
         self.logger = logger
         self.jobs: JobSet | None = None
+        self.output: OutputRouting | None = None
         self.shutdown_requested = asyncio.Event()
         self.cleanups: list[Callable[[], Awaitable[None]]] = []
         self.pidfile: PidFile | None = None
@@ -103,6 +105,8 @@ class Run:
             if self.jobs is not None:
                 self.jobs.request_end(EXIT_OK)
         elif self.jobs is not None:
+            if signum == signal.SIGWINCH and self.output is not None:
+                self.output.resize_terminals()  # the jobs' terminals first, then the signal
             self.jobs.forward_signal(signum)
 
     async def until_shutdown(self, work: Awaitable[Any]) -> tuple[bool, Any]:
@@ -265,6 +269,14 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
     pending = early_signal()
     if pending is not None:  # arrived between rendering and now
         return run.interrupted(pending)
+    # Job output and mittnite's own log lines never block the loop (see output.py);
+    # closed after the jobs, so their last lines get out.
+    from .output import OutputRouting
+
+    output = OutputRouting()
+    output.attach_logger(logger)
+    run.output = output
+    run.cleanups.append(output.close)
 
     context = RunContext(
         logger=logger,
@@ -274,6 +286,7 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
         keep_running=options.keep_running,
         prefix_output=options.prefix_output,
         timestamp_factory=timestamp_factory(logger),
+        output=output,
     )
     jobs = JobSet(ignition, context)
     run.jobs = jobs

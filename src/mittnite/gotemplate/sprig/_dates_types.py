@@ -28,7 +28,16 @@ from mittnite.golang.gotime import (
 )
 from mittnite.gotemplate.errors import GoError, GoPanic
 from mittnite.gotemplate.funcs import GoFunc
-from mittnite.gotemplate.values import NilPointer, add_methods, define_type
+from mittnite.gotemplate.values import (
+    GoStruct,
+    Int64,
+    NilPointer,
+    Uint64,
+    add_methods,
+    define_type,
+    set_field_view,
+    slice_of,
+)
 
 __all__ = ["DURATION", "LOCATION", "MONTH", "TIME", "WEEKDAY", "go_syntax"]
 
@@ -47,6 +56,51 @@ define_type(LOCATION, "ptr", elem="time.Location", stringer=True, py_class=Locat
 
 _NANOS_PER_SECOND = 1_000_000_000
 _ZERO_TIME_UNIX = -62_135_596_800  # Unix seconds of Go's zero time, 0001-01-01 UTC
+
+# -- the unexported fields fmt shows for verbs that do not call String() (%d of a time) ------
+
+_LOCATION_FIELDS = ("name", "zone", "tx", "extend", "cacheStart", "cacheEnd", "cacheZone")
+define_type("time.Location", "struct", fields=_LOCATION_FIELDS)
+define_type("time.zone", "struct", fields=("name", "offset", "isDST"))
+define_type("*time.zone", "ptr", elem="time.zone")
+define_type("time.zoneTrans", "struct", fields=("when", "index", "isstd", "isutc"))
+
+
+def _location_pointer(location: Location) -> Any:
+    """A time's ``loc`` field: nil for UTC (Go stores no pointer for it), else the
+    location's struct; Go's lookup cache is not modelled (it depends on the clock)."""
+    from mittnite.golang.gotime import UTC
+
+    if location is UTC:
+        return NilPointer(LOCATION)
+    zones = slice_of(
+        "time.zone",
+        [GoStruct("time.zone", {"name": n, "offset": o, "isDST": d}) for n, o, d in location.zones],
+    )
+    fields = {
+        "name": location.name,
+        "zone": zones,
+        "tx": slice_of("time.zoneTrans", []),
+        "extend": "",
+        "cacheStart": Int64(0),
+        "cacheEnd": Int64(0),
+        "cacheZone": NilPointer("*time.zone"),
+    }
+    return GoStruct(LOCATION, fields)
+
+
+def _time_fields(moment: GoTime) -> dict[str, Any]:
+    """``time.Time``'s fields: ``wall`` (nanoseconds; no monotonic reading is printed),
+    ``ext`` (seconds since January 1, year 1) and ``loc``."""
+    return {
+        "wall": Uint64(moment.nanosecond()),
+        "ext": Int64(moment.unix() - _ZERO_TIME_UNIX),
+        "loc": _location_pointer(moment.location()),
+    }
+
+
+define_type(TIME, "struct", fields=("wall", "ext", "loc"))
+set_field_view(TIME, _time_fields)
 
 
 def _method(
@@ -164,7 +218,6 @@ add_methods(
         "Equal": _method("Equal", GoTime.equal, TIME, result="bool"),
         "Before": _method("Before", GoTime.before, TIME, result="bool"),
         "After": _method("After", GoTime.after, TIME, result="bool"),
-        "Compare": _method("Compare", GoTime.compare, TIME, result="int"),
         "Truncate": _method("Truncate", _truncate, DURATION, result=TIME),
         "Round": _method("Round", _round, DURATION, result=TIME),
         "MarshalJSON": _method("MarshalJSON", _marshal_json, result="[]uint8", error=True),

@@ -231,6 +231,9 @@ def rand_bytes(count: int) -> str:
 
     if count < 0:
         raise GoPanic("runtime error: makeslice: len out of range")
+    from mittnite.gotemplate.limits import check_size
+
+    check_size(count)  # mittnite's size limit per value, before allocating
     return _b64encode(secrets.token_bytes(count))
 
 

@@ -165,7 +165,8 @@ def ago(value: Any) -> str:
 @gofunc("interface {}", result="string")
 def duration(seconds: Any) -> str:
     """Seconds as a Go duration; only strings and ``int64`` count (an ``int`` is 0)."""
-    from mittnite.gotemplate.sprig.math import NumError, parse_int, wrap_int64
+    from mittnite.golang.strconv import NumError, parse_int
+    from mittnite.gotemplate.sprig.math import wrap_int64
 
     count = 0
     if isinstance(seconds, str):

@@ -184,8 +184,9 @@ def merge_into(target: dict[str, Any], source: dict[str, Any], overwrite: bool) 
     For every source key (Go: random order; here sorted):
 
     * a nil source value is copied only when overwriting;
-    * a source map is merged recursively into a target map (in place); it then replaces the
-      target value only if that is missing or empty;
+    * a source map is merged recursively into a target map (in place); it replaces a target
+      value that is missing, empty or not a map (mergo 1.0: ``mergeOverwrite`` turns a
+      scalar into a map), when overwriting or the target value is missing/empty;
     * a source slice replaces the target value when overwriting or when the target value is
       missing/empty (mergo also writes the old value back, which is where
       ``map[string]string`` targets fail);
@@ -225,7 +226,13 @@ def merge_into(target: dict[str, Any], source: dict[str, Any], overwrite: bool) 
             if overwrite or len(target) == 0:
                 replacement, replacement_type = value, go_type_name(value)
             _store(target, key, replacement, replacement_type)
-        if present and kind in ("map", "slice") and not _empty(current):
+        # mergo 1.0: a source slice never replaces a set value here, a source map only
+        # leaves a target *map* alone (it replaces a scalar or a slice)
+        if (
+            present
+            and not _empty(current)
+            and (kind == "slice" or (kind == "map" and go_kind(current) == "map"))
+        ):
             continue
         if (overwrite and not source_type.startswith("*")) or not present or _empty(current):
             _store(target, key, value, source_type)

@@ -3,9 +3,10 @@
 Templates written for mittnite lean on a handful of Go peculiarities that a
 naive Python port would get wrong, so each is reproduced on purpose:
 
-* every integer function converts its arguments like ``cast.ToInt64`` (``"0x1F"``
-  is 31, ``"7.0"`` is 7, ``true`` is 1, anything unconvertible is 0) and
-  computes in wrapping 64-bit arithmetic; results are ``int64``;
+* every integer function converts its arguments like cast 1.10's ``ToInt64``
+  (``"0x1F"`` is 31, ``"3.7"`` is 3, ``"1e3"`` and ``" 5"`` are 0, ``true`` is 1, a
+  ``time.Duration`` is its nanoseconds, anything unconvertible is 0) and computes in
+  wrapping 64-bit arithmetic; results are ``int64``;
 * ``div``/``mod`` by zero panic with Go's runtime message;
 * the ``*f`` functions go through a decimal type (``addf 0.1 0.2`` is exactly
   ``0.3``; ``divf`` keeps 16 decimal places) and return ``float64``;
@@ -13,8 +14,7 @@ naive Python port would get wrong, so each is reproduced on purpose:
 * ``until``/``untilStep``/``seq`` take Go ``int`` parameters, so a computed
   ``int64`` is refused by the template engine exactly as in Go.
 
-The Go ``strconv`` parsers here (:func:`parse_int`, :func:`parse_float`) are
-shared with the other families of this package that convert strings the Go way.
+Strings are parsed with Go's ``strconv`` rules from :mod:`mittnite.golang.strconv`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,17 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from mittnite.golang.strconv import NumError, atoi, parse_float, parse_int
 from mittnite.gotemplate.errors import GoPanic
 from mittnite.gotemplate.funcs import FuncMap, gofunc
-from mittnite.gotemplate.parser import underscore_ok
-from mittnite.gotemplate.values import go_type_name
+from mittnite.gotemplate.limits import check_length
+from mittnite.gotemplate.values import (
+    FLOAT_KINDS,
+    INT_KINDS,
+    UINT_KINDS,
+    NilPointer,
+    type_of,
+)
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -42,181 +49,26 @@ def wrap_int64(value: int) -> int:
     return value - _UINT64 if value > INT64_MAX else value
 
 
-# -- Go strconv ------------------------------------------------------------------------
-
-
-class NumError(ValueError):
-    """A ``strconv.NumError``; ``value`` is what Go returns alongside (clamped on range)."""
-
-    def __init__(self, kind: str, value: int | float = 0) -> None:
-        super().__init__(kind)
-        self.kind = kind
-        self.value = value
-
-
-def _lower(char: str) -> str:
-    return char.lower() if char.isascii() else char
-
-
-def parse_uint(text: str, base: int = 10, bits: int = 64) -> int:
-    """Go's ``strconv.ParseUint``; raises :class:`NumError` (``syntax``/``range``)."""
-    if text == "":
-        raise NumError("syntax")
-    base0 = base == 0
-    original = text
-    if base0:
-        base = 10
-        if text[0] == "0":
-            if len(text) >= 3 and _lower(text[1]) == "b":
-                base, text = 2, text[2:]
-            elif len(text) >= 3 and _lower(text[1]) == "o":
-                base, text = 8, text[2:]
-            elif len(text) >= 3 and _lower(text[1]) == "x":
-                base, text = 16, text[2:]
-            else:
-                base, text = 8, text[1:]
-    limit = (1 << bits) - 1
-    value = 0
-    underscores = False
-    overflow = False
-    for char in text:
-        if char == "_" and base0:
-            underscores = True
-            continue
-        if "0" <= char <= "9":
-            digit = ord(char) - 48
-        elif "a" <= _lower(char) <= "z":
-            digit = ord(_lower(char)) - 87
-        else:
-            raise NumError("syntax")
-        if digit >= base:
-            raise NumError("syntax")
-        if not overflow:
-            value = value * base + digit
-            if value > limit:
-                overflow = True
-    if underscores and not underscore_ok(original):
-        raise NumError("syntax")
-    if overflow:
-        raise NumError("range", limit)
-    return value
-
-
-def parse_int(text: str, base: int = 10, bits: int = 64) -> int:
-    """Go's ``strconv.ParseInt``; a range error carries the clamped value."""
-    if text == "":
-        raise NumError("syntax")
-    negative = text[0] == "-"
-    body = text[1:] if text[0] in "+-" else text
-    cutoff = 1 << (bits - 1)
-    try:
-        magnitude = parse_uint(body, base, bits)
-    except NumError as error:
-        if error.kind == "range":
-            raise NumError("range", -cutoff if negative else cutoff - 1) from None
-        raise
-    if not negative and magnitude >= cutoff:
-        raise NumError("range", cutoff - 1)
-    if negative and magnitude > cutoff:
-        raise NumError("range", -cutoff)
-    return -magnitude if negative else magnitude
-
-
-def atoi(text: str) -> int:
-    """Go's ``strconv.Atoi`` (base 10, no separators); range errors carry the clamp."""
-    return parse_int(text, 10, 64)
-
-
-def _special_float(text: str) -> float | None:
-    lowered = text.lower()
-    sign = -1.0 if lowered[:1] == "-" else 1.0
-    body = lowered[1:] if lowered[:1] in ("+", "-") else lowered
-    if body in ("inf", "infinity"):
-        return math.copysign(math.inf, sign)
-    if lowered == "nan":
-        return math.nan
-    return None
-
-
-def _float_syntax_ok(body: str) -> bool:
-    """Mantissa/exponent structure of a Go float literal (sign already removed)."""
-    hexadecimal = len(body) >= 2 and body[0] == "0" and _lower(body[1]) == "x"
-    digits = "0123456789abcdefABCDEF" if hexadecimal else "0123456789"
-    exponent_marks = "pP" if hexadecimal else "eE"
-    i = 2 if hexadecimal else 0
-    seen_digit = False
-    seen_dot = False
-    while i < len(body):
-        char = body[i]
-        if char == "_":
-            pass
-        elif char == ".":
-            if seen_dot:
-                return False
-            seen_dot = True
-        elif char in digits:
-            seen_digit = True
-        else:
-            break
-        i += 1
-    if not seen_digit:
-        return False
-    if i < len(body):
-        if body[i] not in exponent_marks:
-            return False
-        i += 1
-        if i < len(body) and body[i] in "+-":
-            i += 1
-        exponent_digit = False
-        while i < len(body) and (body[i] in "0123456789" or body[i] == "_"):
-            exponent_digit = exponent_digit or body[i] != "_"
-            i += 1
-        if not exponent_digit or i != len(body):
-            return False
-    elif hexadecimal:
-        return False  # a hexadecimal mantissa needs a 'p' exponent
-    return True
-
-
-def parse_float(text: str) -> float:
-    """Go's ``strconv.ParseFloat(text, 64)``; overflow is a range error (value ±Inf)."""
-    if text == "":
-        raise NumError("syntax")
-    special = _special_float(text)
-    if special is not None:
-        return special
-    body = text[1:] if text[0] in "+-" else text
-    if not _float_syntax_ok(body) or ("_" in text and not underscore_ok(text)):
-        raise NumError("syntax")
-    clean = text.replace("_", "")
-    if len(body) >= 2 and _lower(body[1]) == "x":
-        try:
-            value = float.fromhex(clean)
-        except OverflowError:
-            value = math.copysign(math.inf, -1.0 if text[0] == "-" else 1.0)
-    else:
-        value = float(clean)
-    if math.isinf(value):
-        raise NumError("range", value)
-    return value
-
-
 # -- cast.ToInt64 / cast.ToFloat64 ---------------------------------------------------------
 
 
-def _trim_zero_decimal(text: str) -> str:
-    """cast's pre-processing of integer strings: ``"7.00"`` -> ``"7"``, others unchanged."""
-    found_zero = False
-    for i in range(len(text), 0, -1):
-        char = text[i - 1]
-        if char == ".":
-            if found_zero:
-                return text[: i - 1]
-        elif char == "0":
-            found_zero = True
-        else:
-            return text
-    return text
+def _trim_decimal(text: str) -> str:
+    """cast 1.10's pre-processing of integer strings: a decimal number loses its fraction
+    (``"3.7"`` -> ``"3"``, ``"-.5"`` -> ``"-0"``, ``"3."`` -> ``"3"``); anything else
+    (``"1e3"``, ``"0x1F.5"``, ``" 3.5"``) is left for ``ParseInt`` to reject."""
+    if "." not in text:
+        return text
+    whole, _, fraction = text.partition(".")
+    digits = whole[1:] if whole[:1] in ("+", "-") else whole
+    if not _ascii_digits(digits) or not _ascii_digits(fraction):
+        return text
+    if digits == "":
+        return whole + "0"
+    return whole
+
+
+def _ascii_digits(text: str) -> bool:
+    return text == "" or (text.isascii() and text.isdigit())
 
 
 def float_to_int64(value: float) -> int:
@@ -234,45 +86,47 @@ def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _named_int(value: Any) -> int | None:
-    """Integer value of a Go integer whose exact type cast's type switch lists."""
-    if go_type_name(value) in _CAST_INT_TYPES:
+class _Uncastable:
+    """Marks a value cast cannot convert to a number (its result is then 0)."""
+
+
+_UNCASTABLE = _Uncastable()
+
+
+def _cast_view(value: Any) -> Any:
+    """The basic Go value cast 1.10 converts: named types resolve to their underlying kind
+    (``time.Duration`` is its int64, ``time.Month`` its int), a nil pointer is nil;
+    composites, structs and pointers to them cannot be converted."""
+    if value is None or isinstance(value, NilPointer):
+        return None
+    kind_type = type_of(value)
+    kind = kind_type.kind if kind_type is not None else "invalid"
+    if kind in INT_KINDS or kind in UINT_KINDS:
         return int(value)
-    return None
-
-
-# cast switches on exact types: int kinds, and (for ToInt*) time.Weekday/time.Month;
-# other named integer types such as time.Duration are "unable to cast" (0).
-_CAST_INT_TYPES = frozenset(
-    {
-        "int",
-        "int64",
-        "int32",
-        "int16",
-        "int8",
-        "uint",
-        "uint64",
-        "uint32",
-        "uint16",
-        "uint8",
-        "time.Weekday",
-        "time.Month",
-    }
-)
+    if kind in FLOAT_KINDS:
+        return float(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "string":
+        return str(value)
+    return _UNCASTABLE
 
 
 def to_int64(value: Any) -> int:
-    """``cast.ToInt64`` with errors ignored (sprig's ``toInt64``)."""
-    if value is None or isinstance(value, bool):
-        return int(bool(value))
-    if is_int(value):
-        number = _named_int(value)
-        return 0 if number is None else wrap_int64(number)
-    if isinstance(value, float):
-        return float_to_int64(value)
-    if isinstance(value, str):
+    """``cast.ToInt64`` (cast 1.10) with errors ignored (sprig's ``toInt64``): integers wrap,
+    floats truncate, decimal strings lose their fraction, unconvertible values are 0."""
+    basic = _cast_view(value)
+    if basic is None or type(basic) is bool:
+        return int(bool(basic))
+    if type(basic) is int:
+        return wrap_int64(basic)
+    if type(basic) is float:
+        return float_to_int64(basic)
+    if type(basic) is str:
+        if basic == "":
+            return 0
         try:
-            return parse_int(_trim_zero_decimal(value), 0, 64)
+            return parse_int(_trim_decimal(basic), 0, 64)
         except NumError:
             return 0
     return 0
@@ -284,17 +138,17 @@ def to_int(value: Any) -> int:
 
 
 def to_float64(value: Any) -> float:
-    """``cast.ToFloat64`` with errors ignored (sprig's ``toFloat64``)."""
-    if value is None or isinstance(value, bool):
-        return float(bool(value))
-    if is_int(value):
-        number = _named_int(value)
-        return 0.0 if number is None else float(number)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
+    """``cast.ToFloat64`` (cast 1.10) with errors ignored (sprig's ``toFloat64``)."""
+    basic = _cast_view(value)
+    if basic is None or type(basic) is bool:
+        return float(bool(basic))
+    if type(basic) is int:
+        return float(basic)
+    if type(basic) is float:
+        return basic
+    if type(basic) is str:
         try:
-            return parse_float(value)
+            return parse_float(basic) if basic else 0.0
         except NumError:
             return 0.0
     return 0.0
@@ -655,9 +509,11 @@ def _until_step(start: int, stop: int, step: int) -> list[int]:
     if stop < start:
         if step >= 0:
             return []
-        return list(range(start, stop, step))
-    if step <= 0:
+    elif step <= 0:
         return []
+    # Go would build it, however long (until 1e12: out of memory); the length is computed
+    # by hand because range() cannot report lengths beyond sys.maxsize.
+    check_length(-((stop - start) // -step) if step > 0 else -((start - stop) // step))
     return list(range(start, stop, step))
 
 

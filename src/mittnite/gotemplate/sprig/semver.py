@@ -1,10 +1,11 @@
-"""sprig's ``semver`` and ``semverCompare`` with Masterminds/semver v3.3.0 semantics.
+"""sprig's ``semver`` and ``semverCompare`` with Masterminds/semver v3.4.0 semantics.
 
 Configuration templates gate settings on versions (``semverCompare ">=1.2"
 .Params.version``), so the parsing leniency (``v1.2`` is ``1.2.0``), the
 constraint grammar (``^``, ``~``, ``x`` wildcards, ``1.2 - 1.4`` ranges, ``,``
-and ``||``), the rule that prereleases only match constraints that mention a
-prerelease, and the error texts all follow that library.
+and ``||``), the rule that a prerelease only matches an AND group in which some
+constraint mentions a prerelease (v3.4.0: one is enough, ``>1.0.0-beta.1 <2``),
+and the error texts all follow that library.
 
 ``semver`` returns a ``*semver.Version`` (:class:`VersionPointer`); templates can call its methods
 (``.Major``, ``.Prerelease``, ``.IncMinor``, ``.Compare`` ...). Methods that
@@ -56,10 +57,10 @@ def _pattern(name: str) -> re.Pattern[str]:
 _NUMERIC = frozenset("0123456789")
 _ALLOWED = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-")
 
-INVALID_SEMVER = "Invalid Semantic Version"
-_STARTS_ZERO = "Version segment starts with 0"
-_INVALID_PRERELEASE = "Invalid Prerelease string"
-_INVALID_METADATA = "Invalid Metadata string"
+INVALID_SEMVER = "invalid semantic version"
+_STARTS_ZERO = "version segment starts with 0"
+_INVALID_PRERELEASE = "invalid prerelease string"
+_INVALID_METADATA = "invalid metadata string"
 _NIL_POINTER = "runtime error: invalid memory address or nil pointer dereference"
 
 
@@ -69,6 +70,8 @@ class SemverError(ValueError):
 
 def _validate_prerelease(text: str) -> None:
     for part in text.split("."):
+        if part == "":
+            raise SemverError(_INVALID_PRERELEASE)  # semver 3.4: identifiers are not empty
         if set(part) <= _NUMERIC:
             if len(part) > 1 and part[0] == "0":
                 raise SemverError(_STARTS_ZERO)
@@ -78,19 +81,19 @@ def _validate_prerelease(text: str) -> None:
 
 def _validate_metadata(text: str) -> None:
     for part in text.split("."):
-        if not set(part) <= _ALLOWED:
+        if part == "" or not set(part) <= _ALLOWED:
             raise SemverError(_INVALID_METADATA)
 
 
 def _parse_segment(text: str) -> int:
-    from mittnite.gotemplate.sprig.math import NumError, parse_uint
+    from mittnite.golang.strconv import NumError, parse_uint
 
     try:
         return parse_uint(text, 10, 64)
     except NumError as error:
         reason = "value out of range" if error.kind == "range" else "invalid syntax"
         raise SemverError(
-            f'Error parsing version segment: strconv.ParseUint: parsing "{text}": {reason}'
+            f'error parsing version segment: strconv.ParseUint: parsing "{text}": {reason}'
         ) from None
 
 
@@ -196,7 +199,7 @@ def _compare_prerelease(mine: str, theirs: str) -> int:
 
 
 def _as_uint(text: str) -> int | None:
-    from mittnite.gotemplate.sprig.math import NumError, parse_uint
+    from mittnite.golang.strconv import NumError, parse_uint
 
     try:
         return parse_uint(text, 10, 64)
@@ -254,7 +257,7 @@ class Constraint:
         try:
             self.version = Version.parse(version)
         except SemverError:
-            raise SemverError("constraint Parser Error") from None
+            raise SemverError("constraint parser error") from None
 
     def check(self, version: Version) -> bool:
         con = self.version
@@ -262,8 +265,6 @@ class Constraint:
             return self._tilde_or_equal(version)
         if self.operator == "!=":
             return self._not_equal(version)
-        if version.pre and not con.pre:
-            return False  # prereleases only match constraints that ask for them
         if self.operator == ">":
             return self._greater(version)
         if self.operator == "<":
@@ -279,8 +280,6 @@ class Constraint:
     def _not_equal(self, version: Version) -> bool:
         con = self.version
         if self.dirty:
-            if version.pre and not con.pre:
-                return False
             if con.major != version.major:
                 return True
             if con.minor != version.minor and not self.minor_dirty:
@@ -319,8 +318,6 @@ class Constraint:
 
     def _tilde(self, version: Version) -> bool:
         con = self.version
-        if version.pre and not con.pre:
-            return False
         if version.compare(con) < 0:
             return False
         if con.major == con.minor == con.patch == 0 and not (self.minor_dirty or self.patch_dirty):
@@ -330,8 +327,6 @@ class Constraint:
         return not (version.minor != con.minor and not self.minor_dirty)
 
     def _tilde_or_equal(self, version: Version) -> bool:
-        if version.pre and not self.version.pre:
-            return False
         if self.dirty:
             return self._tilde(version)
         return version.compare(self.version) == 0
@@ -376,7 +371,15 @@ def parse_constraints(text: str) -> list[list[Constraint]]:
 
 
 def check_constraints(groups: list[list[Constraint]], version: Version) -> bool:
-    return any(all(item.check(version) for item in group) for group in groups)
+    """``Constraints.Check``: some ``||`` group whose comparisons all hold. A prerelease
+    version only qualifies for a group in which at least one comparison names a
+    prerelease; the comparisons themselves then compare it like any version."""
+    for group in groups:
+        if version.pre and not any(item.version.pre for item in group):
+            continue
+        if all(item.check(version) for item in group):
+            return True
+    return False
 
 
 # -- template values --------------------------------------------------------------------------

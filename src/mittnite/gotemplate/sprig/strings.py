@@ -23,6 +23,7 @@ from typing import Any
 
 from mittnite.gotemplate.errors import GoPanic
 from mittnite.gotemplate.funcs import FuncMap, gofunc
+from mittnite.gotemplate.limits import MAX_VALUE_BYTES, check_size
 from mittnite.gotemplate.values import SLICE_OF_STRING, TypedSlice, map_of, slice_of
 
 __all__ = ["FUNCS", "strslice", "strval"]
@@ -157,12 +158,32 @@ def _go_slice(data: bytes, low: int, high: int | None) -> bytes:
 
 
 def _go_repeat(text: str, count: int) -> str:
-    """``strings.Repeat`` with its panics."""
+    """``strings.Repeat`` with Go 1.19's panics, within mittnite's size limit.
+
+    Go checks the count, then whether ``len * count`` wrapped around, then allocates; an
+    allocation of 2**48 bytes or more panics (``makeslice: cap out of range``), anything
+    smaller that would exceed mittnite's limit is refused before it is built."""
+    if count == 0:
+        return ""
     if count < 0:
         raise GoPanic("strings: negative Repeat count")
-    if count and len(_bytes(text)) * count >= 1 << 63:
+    size = len(_bytes(text))
+    product = _wrap_int64(size * count)
+    quotient = abs(product) // count  # Go's division truncates toward zero
+    if (-quotient if product < 0 else quotient) != size:
         raise GoPanic("strings: Repeat count causes overflow")
+    if product >= _MAX_ALLOC:
+        raise GoPanic("runtime error: makeslice: cap out of range")
+    check_size(product)
     return _joined(text * count)
+
+
+_MAX_ALLOC = 1 << 48  # Go's largest allocation on 64-bit platforms
+
+
+def _wrap_int64(value: int) -> int:
+    value &= (1 << 64) - 1
+    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 # ---- Go's fmt view of values ------------------------------------------------------------
@@ -422,7 +443,11 @@ def _wrap(text: str, width: int, newline: str, wrap_long_words: bool) -> str:
     width = max(width, 1)
     out: list[bytes] = []
     offset = 0
+    size = len(data)
     while len(data) - offset > width:
+        size += len(separator)
+        if size > MAX_VALUE_BYTES:
+            check_size(size)
         if data[offset] == 0x20:
             offset += 1
             continue
@@ -489,13 +514,16 @@ def squote(*values: Any) -> str:
 @gofunc("...interface {}", result="string")
 def cat(*values: Any) -> str:
     """The non-nil values printed with ``%v``, space separated."""
-    return _joined(" ".join(_sprint(value) for value in values if value is not None))
+    parts = [_sprint(value) for value in values if value is not None]
+    check_size(sum(map(len, parts)) + len(parts))
+    return _joined(" ".join(parts))
 
 
 @gofunc("int", "string", result="string")
 def indent(spaces: int, text: str) -> str:
     """Prefix every line with ``spaces`` spaces."""
     pad = _go_repeat(" ", spaces)
+    check_size(len(text) + (text.count("\n") + 1) * len(pad))
     return pad + text.replace("\n", "\n" + pad)
 
 
@@ -503,6 +531,7 @@ def indent(spaces: int, text: str) -> str:
 def nindent(spaces: int, text: str) -> str:
     """``indent`` after a leading newline."""
     pad = _go_repeat(" ", spaces)
+    check_size(1 + len(text) + (text.count("\n") + 1) * len(pad))
     return "\n" + pad + text.replace("\n", "\n" + pad)
 
 
@@ -511,8 +540,12 @@ def replace(old: str, new: str, text: str) -> str:
     """``strings.Replace(text, old, new, -1)``."""
     if not old:
         # Go inserts ``new`` around every rune (an invalid byte counts as one)
+        check_size(len(text) + (len(text) + 1) * len(new))
         return _joined(new + "".join(char + new for char in text))
-    return _text(_bytes(text).replace(_bytes(old), _bytes(new)))
+    data, old_bytes, new_bytes = _bytes(text), _bytes(old), _bytes(new)
+    if len(new_bytes) > len(old_bytes):
+        check_size(len(data) + data.count(old_bytes) * (len(new_bytes) - len(old_bytes)))
+    return _text(data.replace(old_bytes, new_bytes))
 
 
 @gofunc("string", "string", "int", result="string")
@@ -532,7 +565,9 @@ def to_strings(value: Any) -> list[Any]:
 
 @gofunc("string", "interface {}", result="string")
 def join(separator: str, value: Any) -> str:
-    return _joined(separator.join(strslice(value)))
+    parts = strslice(value)
+    check_size(sum(map(len, parts)) + len(separator) * max(len(parts) - 1, 0))
+    return _joined(separator.join(parts))
 
 
 def _go_split(text: str, separator: str, limit: int) -> list[str]:
@@ -581,6 +616,7 @@ def _random_string(count: int, alphabet: str) -> str:
     """``count`` characters from ``alphabet`` (cryptographic randomness; "" if count < 0)."""
     import secrets
 
+    check_size(count)
     return "".join(secrets.choice(alphabet) for _ in range(max(count, 0)))
 
 
@@ -782,19 +818,23 @@ def kebabcase(text: str) -> str:
 
 @gofunc("string", result="string")
 def camelcase(text: str) -> str:
-    """Drop connectors and upper-case the rune after each (sprig 3.3.0: case kept).
+    """xstrings 1.5's ``ToPascalCase``: connectors go, the rune after each is upper-cased,
+    and a word that starts upper-case has its following upper-case runes lowered until
+    its first non-upper-case rune (``FOO_BAR`` -> ``FooBar``, ``fooBar`` -> ``FooBar``).
 
-    Leading connectors stay; a run of connectors keeps all but its last rune;
-    a string of connectors only gets its last rune doubled (as in xstrings).
+    Leading connectors stay; a run of connectors keeps all but its last rune; a string
+    of connectors only gets its last rune doubled (as in xstrings).
     """
     runes = [_rune(char) for char in text]
     out: list[str] = []
     index = 0
     current = ""
+    word_upper = False  # the current word started upper-case and is still all upper-case
     while index < len(runes):
         current = runes[index]
         index += 1
         if not _is_connector(current):
+            word_upper = _is_upper(current)
             current = _to_upper(current)
             break
         out.append(current)
@@ -804,13 +844,19 @@ def camelcase(text: str) -> str:
         return "".join(out)
     for char in runes[index:]:
         previous, current = current, char
-        if _is_connector(previous):
-            if _is_connector(current):
-                out.append(previous)
-            else:
-                current = _to_upper(current)
-        else:
+        if _is_connector(current) and _is_connector(previous):
             out.append(previous)
+            continue
+        if _is_connector(previous):
+            word_upper = _is_upper(current)
+            current = _to_upper(current)
+            continue
+        if word_upper:
+            if _is_upper(current):
+                current = _to_lower(current)
+            else:
+                word_upper = False
+        out.append(previous)
     out.append(current)
     return "".join(out)
 

@@ -1,7 +1,7 @@
 """Dev-only: record Go's answers for the sprig list/dict/defaults/reflection test cases.
 
-Not run by the test suite. Needs the oracle (../../../../shared/oracle, built to
-/tmp/oracle by default; override with TPLREF=path). Writes sprig_lists.json,
+Not run by the test suite. Needs the template oracle ``tplref`` (by default the release build
+``/work/shared/reference/bin/tplref``; override with TPLREF=path). Writes sprig_lists.json,
 sprig_dicts.json, sprig_defaults.json and sprig_reflection.json next to itself:
 ``{"params_hcl", "env", "cases": [{"template", "output", "error"}]}``.
 
@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-TPLREF = os.environ.get("TPLREF", "/tmp/oracle/tplref")
+TPLREF = os.environ.get("TPLREF", "/work/shared/reference/bin/tplref")
 NAME = "t"
 ENV = {"USER": "me", "EMPTY": "", "HOME": "/root"}
 PARAMS_HCL = """

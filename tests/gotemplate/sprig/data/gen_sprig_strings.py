@@ -22,7 +22,7 @@ longer lower-cases the rest of each word; ``test_sprig_strings.py`` covers
 that change separately).
 
 Usage: ``python gen_sprig_strings.py`` (env ``TPLREF`` for the oracle
-binary, default ``/tmp/oracle/tplref``; ``GO`` for the go command).
+binary, default the release build ``/work/shared/reference/bin/tplref``; ``GO`` for the go command).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
-TPLREF = os.environ.get("TPLREF", "/tmp/oracle/tplref")
+TPLREF = os.environ.get("TPLREF", "/work/shared/reference/bin/tplref")
 GO = os.environ.get("GO", "go")
 NAME = "t"
 SEED = 20240611

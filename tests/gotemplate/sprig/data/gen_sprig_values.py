@@ -1,7 +1,7 @@
 """Dev-only: record Go's answers for the sprig math, date, semver, path and crypto tests.
 
-Not run by the test suite. Needs the oracle (../../../../shared/oracle, built to
-/tmp/oracle by default; override with TPLREF=path). Writes sprig_math.json,
+Not run by the test suite. Needs the template oracle ``tplref`` (by default the release build
+``/work/shared/reference/bin/tplref``; override with TPLREF=path). Writes sprig_math.json,
 sprig_dates.json, sprig_semver.json, sprig_paths.json and sprig_crypto.json next
 to itself, and sprig_math_pow10.json (Go's ``math.Pow(10, n)``, which needs a Go
 toolchain: GO=path, default ``go``), with the params and env of gen_sprig_collections.py (so the shared
@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-TPLREF = os.environ.get("TPLREF", "/tmp/oracle/tplref")
+TPLREF = os.environ.get("TPLREF", "/work/shared/reference/bin/tplref")
 NAME = "t"
 
 
