@@ -266,3 +266,38 @@ def test_lazy_activations_connections_and_bytes_are_counted(tmp_path: Path) -> N
         assert b'mittnite_job_ready{job="echo"} 1\n' in text
 
     with_job_set(tmp_path, config, scenario)
+
+
+def test_a_lazy_job_waiting_for_its_dependency_cannot_be_started_through_the_api(
+    tmp_path: Path,
+) -> None:
+    import pytest
+
+    from mittnite.api.registry import JobRegistry, NotReady
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]  # nothing listens here: db never gets ready
+    config = py_job(
+        "db", SLEEPER, f' readiness {{\n  tcp = "127.0.0.1:{closed}"\n  interval = "100ms"\n }}\n'
+    ) + (
+        'job "web" {\n command = "sleep"\n args = ["1011"]\n controllable = true\n'
+        ' after = ["db"]\n lazy {}\n listen "127.0.0.1:0" {\n  forward = "127.0.0.1:1"\n }\n}\n'
+    )
+
+    async def scenario(jobs: JobSet, log: io.StringIO) -> None:
+        db = job_of(jobs, "db")
+        await until(lambda: db.health is not None and db.health.message != "")
+        web = jobs.find("web")
+        assert web is not None
+        registry = JobRegistry(jobs)
+        with pytest.raises(NotReady, match=r"it waits for db \(after\)"):
+            registry.start(web)
+        assert not web.running
+        status = registry.status(web)
+        assert b'"waitingFor":["db"]' in status
+        assert b'"ready":false' in status and b"connection refused" in status
+        assert b'mittnite_job_state{job="web",state="waiting"} 1\n' in jobs.render_metrics()
+        assert jobs.readiness_gaps()[0].startswith("job db: not ready: tcp: connection refused")
+
+    with_job_set(tmp_path, config, scenario)

@@ -101,10 +101,11 @@ class JobRegistry:
         self._check_ready()
         lazy, common = _split(job)
         if lazy is not None:
+            self._check_not_waiting(lazy)
             lazy.start_process()
         else:
             assert common is not None
-            common.start()
+            common.start()  # a job that waits for its dependencies keeps waiting
 
     def stop(self, job: Job) -> None:
         """Stop signal now, SIGKILL after the job's stop timeout; it stays stopped."""
@@ -121,10 +122,18 @@ class JobRegistry:
         self._check_ready()
         lazy, common = _split(job)
         if lazy is not None:
+            self._check_not_waiting(lazy)
             lazy.restart_process()
         else:
             assert common is not None
             common.restart()
+
+    def _check_not_waiting(self, lazy: LazyJob) -> None:
+        """A lazy job whose listeners wait for its dependencies cannot be started yet."""
+        waiting = getattr(self.jobs, "waiting_for", None)
+        pending = waiting(lazy.name) if waiting is not None else []
+        if pending:
+            raise NotReady(f"it waits for {', '.join(pending)} (after)")
 
     def _check_ready(self) -> None:
         if not self.jobs.started:

@@ -503,6 +503,10 @@ class JobSet:
         """Jobs that keep the run from being ready, with why (``/readyz``)."""
         return self.observer.readiness_gaps()
 
+    def waiting_for(self, name: str) -> list[str]:
+        """What ``name`` still waits for before it may start (``[]``: it does not wait)."""
+        return self.deps.waiting_for(name) if self.deps.is_waiting(name) else []
+
     def status_extras(self, name: str) -> dict[str, Any]:
         """Our keys of a job's API status (only for jobs using ``after``, readiness, notify)."""
         return self.observer.status_extras(name)
