@@ -5,25 +5,31 @@ connection and socat.
 
 Figures (each with the peer's figure and the ratio):
 
-(a) throughput of a 1 GiB one-way transfer: direct, through our forwarder (default copy
-    mode and ``splice`` mode), to an activated upstream (mittnite binds the socket and
-    hands it to the upstream as fd 3, ``LISTEN_FDS``; it should equal direct), through
-    ``socat TCP-LISTEN:...,fork,reuseaddr TCP:...``; target: forwarding >= 0.5x direct and
-    faster than socat. Medians of ``--runs`` rounds, modes interleaved so background load
-    hits all of them alike;
+(a) throughput of a 1 GiB one-way transfer: direct, through a real ``mittnite up`` whose
+    job has ``listen { forward = ... }`` (mittnite copies), the same forwarder in
+    ``splice`` mode (the runtime's ``Forwarder`` alone: not a configuration option), a
+    ``mittnite up`` job with ``listen { activate = true }`` (mittnite binds the socket and
+    hands it to the job as fd 3 with ``LISTEN_FDS``: it should equal direct), and
+    ``socat TCP-LISTEN:...,fork,reuseaddr TCP:...``; target: forwarding >= 0.5x direct
+    and faster than socat. Medians of ``--runs`` rounds, modes interleaved so background
+    load hits all of them alike;
 (b) new connections per second, each a short request/response (``ping``/``pong``, the
-    upstream closes): direct, forwarded (also with a PROXY v2 header, which the ``pong``
-    upstream takes as part of its request), activated, socat; target >= 2,000/s forwarded
-    (the original manages about 50/s because of its 20 ms dial delay and its info log
-    line per connection), activated = direct;
+    upstream closes): direct, forwarded, forwarded with ``proxyProtocol = "v2"`` (the
+    ``pong`` upstream takes the header as part of its request), activated, socat, all
+    through ``mittnite up`` where mittnite is involved; target >= 2,000/s forwarded (the
+    original manages about 50/s because of its 20 ms dial delay and its info log line
+    per connection), activated = direct;
 (c) latency added to the first connection of a lazy job beyond the job's own start-up
     time (target < 20 ms): the job's own time is spawn-to-first-answer when the bench
-    starts the same upstream itself and dials it every 0.5 ms; the lazy time is
-    connect-to-first-answer through a lazy job whose process has cooled down.
+    starts the same upstream itself and dials it every 0.5 ms; the lazy times are
+    connect-to-first-answer through a ``mittnite up`` lazy job whose process has cooled
+    down, forwarded (mittnite dials the starting upstream) and activated (the connection
+    waits in the accept queue until the job accepts it).
 
 Every component is a separate process, as in production: the upstream (sink or
-``pong`` server, written below), the forwarder (``Forwarder``/``LazyJob`` from
-mittnite), socat, and the load generators.
+``pong`` server, written below) as a job of ``mittnite up`` (or alone, for the direct
+figures), socat, and the load generators. mittnite's own CPU time is that of the
+``mittnite up`` process alone, not of its jobs.
 """
 
 from __future__ import annotations
@@ -31,14 +37,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,13 +63,13 @@ def activated_socket() -> socket.socket | None:
     return socket.socket(fileno=3)
 
 
-def serve_sink() -> None:
+def serve_sink(port: int) -> None:
     """Count bytes until EOF on each connection, answer with the count."""
     server = activated_socket()
     if server is None:
         server = socket.socket()
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        server.bind(("127.0.0.1", 0))
+        server.bind(("127.0.0.1", port))
         server.listen(64)
     print(server.getsockname()[1], flush=True)
     buffer = bytearray(CHUNK)
@@ -139,112 +145,6 @@ def run_forwarder(listen_port: int, forward: str, use_splice: bool, proxy_protoc
     asyncio.run(main())
 
 
-def run_activated(role: str) -> None:
-    """Bind a socket as mittnite does for ``activate = true``, start ``role`` with it.
-
-    The upstream accepts on fd 3 itself; this process only holds the socket (and would
-    watch its activity). Prints the port once the upstream said it is ready.
-    """
-    from mittnite.config.addresses import parse_address
-    from mittnite.runtime.activation import ActivatedSockets, spawn_activated
-    from mittnite.runtime.reaper import Reaper
-
-    async def main() -> None:
-        activated = ActivatedSockets([(parse_address("127.0.0.1:0"), "bench")])
-        activated.open()
-        read_end, write_end = os.pipe()
-        async with Reaper() as reaper:
-            child = spawn_activated(
-                [sys.executable, __file__, role, "0"],
-                activated.handoff(),
-                reaper=reaper,
-                stdout=write_end,
-            )
-            os.close(write_end)
-            with os.fdopen(read_end, "rb") as output:
-                await asyncio.get_running_loop().run_in_executor(None, output.readline)
-            print(activated.addresses[0].rpartition(":")[2], flush=True)
-            stop = asyncio.Event()
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-            await stop.wait()
-            await child.terminate(5.0)
-        activated.close()
-
-    asyncio.run(main())
-
-
-def run_lazy(upstream_port: int, cool_down: float) -> None:
-    """A lazy job in front of a ``pong`` upstream spawned on demand."""
-    from mittnite.config.addresses import parse_address
-    from mittnite.core.clock import SystemClock
-    from mittnite.runtime.exitstatus import ExitStatus
-    from mittnite.runtime.reaper import Reaper
-    from mittnite.runtime.spawn import Child, spawn
-    from mittnite.supervisor.lazy import LazyJob, ListenerSpec
-
-    argv = [sys.executable, __file__, "serve-pong", str(upstream_port)]
-
-    class Process:
-        """The ``ProcessControl`` for the bench: spawn, terminate, report exits."""
-
-        def __init__(self, reaper: Reaper) -> None:
-            self.reaper = reaper
-            self.child: Child | None = None
-            self.handler: Callable[[bool, str], None] | None = None
-
-        @property
-        def running(self) -> bool:
-            return self.child is not None and not self.child.exited.done()
-
-        def set_exit_handler(self, handler: Callable[[bool, str], None]) -> None:
-            self.handler = handler
-
-        async def start(self) -> None:
-            child = spawn(argv, reaper=self.reaper, stdout=subprocess.DEVNULL)
-            self.child = child
-
-            def exited(future: asyncio.Future[ExitStatus]) -> None:
-                status = child.status
-                if self.handler is not None and status is not None:
-                    self.handler(status.success, status.describe())
-
-            child.exited.add_done_callback(exited)
-
-        async def stop(self) -> None:
-            if self.child is not None:
-                await self.child.terminate(5.0)
-
-        def signal(self, signum: int) -> None:
-            if self.child is not None:
-                self.child.signal_group(signum)
-
-    async def main() -> None:
-        async with Reaper() as reaper:
-            job = LazyJob(
-                "bench",
-                [
-                    ListenerSpec(
-                        "127.0.0.1:0",
-                        parse_address("127.0.0.1:0"),
-                        parse_address(f"127.0.0.1:{upstream_port}"),
-                    )
-                ],
-                Process(reaper),
-                logger=_QuietLogger(),
-                clock=SystemClock(),
-                spin_up_timeout=10.0,
-                cool_down_timeout=cool_down,
-            )
-            await job.start()
-            print(job.listeners.addresses[0].rpartition(":")[2], flush=True)
-            stop = asyncio.Event()
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-            await stop.wait()
-            await job.shutdown()  # the upstream process goes with us
-
-    asyncio.run(main())
-
-
 def send_bytes(port: int, total: int) -> None:
     """Send ``total`` bytes, half-close, wait for the sink's count; print the seconds."""
     client = socket.create_connection(("127.0.0.1", port))
@@ -307,6 +207,93 @@ def request_loop(port: int, seconds: float, concurrency: int) -> None:
 
 def me(*args: object) -> list[str]:
     return [sys.executable, __file__, *(str(a) for a in args)]
+
+
+def fixed_port() -> int:
+    """A free port below the ephemeral range (configurations name their ports; a port
+    from ``bind(0)`` could be handed out again to anybody's next ``bind(0)``)."""
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as handle:
+        low = int(handle.read().split()[0])
+    while True:
+        port = random.randrange(10000, low)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+
+
+class Up:
+    """A real ``mittnite up`` running one job (``job`` is the HCL); clients use ``port``.
+
+    ``ready``: a text in mittnite's stderr that says clients may come (a lazy job must
+    not be started by a readiness check); by default, the job's first output line (the
+    upstream says its port) and then a connection to ``port``.
+    """
+
+    def __init__(self, job: str, port: int, ready: str | None = None) -> None:
+        self.port = port
+        self.directory = tempfile.TemporaryDirectory(prefix="mittnite-bench-")
+        config = Path(self.directory.name, "mittnite.d")
+        config.mkdir()
+        (config / "bench.hcl").write_text(job)
+        self.stderr_path = Path(self.directory.name, "stderr.log")
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        with self.stderr_path.open("wb") as stderr:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "mittnite", "up", "-c", str(config), "-p", "0"],
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                text=True,
+            )
+        assert self.proc.stdout is not None
+        if ready is None:
+            if not self.proc.stdout.readline():
+                raise SystemExit(f"mittnite up did not start its job:\n{self.stderr}")
+            wait_listening(port)
+        else:
+            self.wait_for(ready)
+
+    @property
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(errors="replace")
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.stderr.count(text) < count:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"mittnite up never said {text!r}:\n{self.stderr}")
+            time.sleep(0.005)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self.directory.cleanup()
+
+
+def job(role: str, *, upstream: int = 0, front: int, mode: str, lazy: str = "") -> str:
+    """The HCL of one job running ``role`` of this script behind ``front`` (``mode``:
+    ``forward``, ``forward-v2`` with a PROXY v2 header, or ``activate``)."""
+    args = ", ".join(f'"{arg}"' for arg in [__file__, role, str(upstream)])
+    if mode == "activate":
+        listen = "activate = true"
+    else:
+        listen = f'forward = "127.0.0.1:{upstream}"'
+        if mode == "forward-v2":
+            listen += '\n    proxyProtocol = "v2"'
+    return (
+        f'job "bench" {{\n  command = "{sys.executable}"\n  args = [{args}]\n{lazy}'
+        f'  listen "127.0.0.1:{front}" {{\n    {listen}\n  }}\n}}\n'
+    )
 
 
 class Service:
@@ -375,16 +362,22 @@ def throughput(gib: float, runs: int, have_socat: bool) -> tuple[dict[str, float
     """Median GB/s per peer, and mittnite's own CPU seconds per GiB moved (load-proof)."""
     total = int(gib * (1 << 30))
     sink = Service(me("serve-sink"))
-    ours = Service(me("forward", 0, f"127.0.0.1:{sink.port}", "copy"))
+    upstream, front = fixed_port(), fixed_port()
+    ours = Up(job("serve-sink", upstream=upstream, front=front, mode="forward"), front)
     spliced = Service(me("forward", 0, f"127.0.0.1:{sink.port}", "splice"))
-    activated = Service(me("activate", "serve-sink"))
+    activated_port = fixed_port()
+    activated = Up(job("serve-sink", front=activated_port, mode="activate"), activated_port)
     peers = {
         "direct": sink.port,
         "mittnite": ours.port,
         "mittnite (splice)": spliced.port,
         "activated": activated.port,
     }
-    ours_by_name = {"mittnite": ours, "mittnite (splice)": spliced, "activated": activated}
+    ours_by_name: dict[str, Service | Up] = {
+        "mittnite": ours,
+        "mittnite (splice)": spliced,
+        "activated": activated,
+    }
     socat = Socat(sink.port) if have_socat else None
     if socat is not None:
         peers["socat"] = socat.port
@@ -419,9 +412,12 @@ def connection_rate(
     Also returns mittnite's own CPU milliseconds per connection, for its processes.
     """
     pong = Service(me("serve-pong", 0))
-    ours = Service(me("forward", 0, f"127.0.0.1:{pong.port}", "copy"))
-    with_header = Service(me("forward", 0, f"127.0.0.1:{pong.port}", "copy-v2"))
-    activated = Service(me("activate", "serve-pong"))
+    upstream, front = fixed_port(), fixed_port()
+    ours = Up(job("serve-pong", upstream=upstream, front=front, mode="forward"), front)
+    upstream, front = fixed_port(), fixed_port()
+    with_header = Up(job("serve-pong", upstream=upstream, front=front, mode="forward-v2"), front)
+    activated_port = fixed_port()
+    activated = Up(job("serve-pong", front=activated_port, mode="activate"), activated_port)
     peers = {
         "direct": pong.port,
         "mittnite": ours.port,
@@ -431,7 +427,11 @@ def connection_rate(
     socat = Socat(pong.port) if have_socat else None
     if socat is not None:
         peers["socat"] = socat.port
-    ours_by_name = {"mittnite": ours, "mittnite (PROXY v2)": with_header, "activated": activated}
+    ours_by_name: dict[str, Up] = {
+        "mittnite": ours,
+        "mittnite (PROXY v2)": with_header,
+        "activated": activated,
+    }
     cpu = dict.fromkeys(ours_by_name, 0.0)
     served = dict.fromkeys(ours_by_name, 0.0)
     rates: dict[str, list[float]] = {name: [] for name in peers}
@@ -451,8 +451,9 @@ def connection_rate(
                     print(f"  ({name}: {failed} failed requests)")
                 time.sleep(1.0)  # let TIME_WAIT sockets of the previous peer drain a little
     finally:
-        for service in (ours, with_header, activated, pong):
-            service.stop()
+        for up in (ours, with_header, activated):
+            up.stop()
+        pong.stop()
         if socat is not None:
             socat.stop()
     per_connection = {name: cpu[name] * 1e3 / max(served[name], 1.0) for name in cpu}
@@ -496,25 +497,42 @@ def wait_refused(port: int) -> None:
         time.sleep(0.02)
 
 
-def lazy_latency(runs: int) -> tuple[float, float]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        upstream_port = probe.getsockname()[1]
-    lazy = Service(me("lazy", upstream_port, 0.2))
+def lazy_latency(runs: int) -> tuple[float, float, float]:
+    """Medians: the job's own start-up, and the first answer through a cooled-down lazy
+    job that forwards, and through one with an activated socket."""
+    upstream, front = fixed_port(), fixed_port()
+    cooling = '  lazy {\n    coolDownTimeout = "200ms"\n    spinUpTimeout = "30s"\n  }\n'
+    holding = "holding off starting job bench until first request"
+    forwarded = Up(
+        job("serve-pong", upstream=upstream, front=front, mode="forward", lazy=cooling),
+        front,
+        ready=holding,
+    )
+    activated_port = fixed_port()
+    activated = Up(
+        job("serve-pong", front=activated_port, mode="activate", lazy=cooling),
+        activated_port,
+        ready=holding,
+    )
     own: list[float] = []
     through: list[float] = []
+    through_activated: list[float] = []
     try:
-        for _ in range(runs):
-            wait_refused(upstream_port)
-            own.append(own_start_up(upstream_port))
-            wait_refused(upstream_port)
-            began = time.perf_counter()
-            if not ping(lazy.port):
-                raise SystemExit("lazy job did not answer")
-            through.append(time.perf_counter() - began)
+        for run in range(1, runs + 1):
+            wait_refused(upstream)
+            own.append(own_start_up(upstream))
+            wait_refused(upstream)
+            for lazy, times in ((forwarded, through), (activated, through_activated)):
+                began = time.perf_counter()
+                if not ping(lazy.port):
+                    raise SystemExit(f"lazy job did not answer:\n{lazy.stderr}")
+                times.append(time.perf_counter() - began)
+                lazy.wait_for('msg="process terminated"', count=run)  # cooled down again
     finally:
-        lazy.stop()
-    return statistics.median(own), statistics.median(through)
+        forwarded.stop()
+        activated.stop()
+    medians = (statistics.median(own), statistics.median(through))
+    return (*medians, statistics.median(through_activated))
 
 
 def main() -> None:
@@ -556,10 +574,15 @@ def main() -> None:
     print("    (the original: about 50/s, 20 ms dial delay per connection)")
 
     print(f"(c) first connection to a cooled-down lazy job, median of {options.lazy_runs}")
-    own, through = lazy_latency(options.lazy_runs)
-    print(f"    job's own start-up (spawn to first answer)   {own * 1e3:7.1f} ms")
-    print(f"    through the lazy job (connect to answer)     {through * 1e3:7.1f} ms")
-    print(f"    added by mittnite                            {(through - own) * 1e3:7.1f} ms")
+    own, through, through_activated = lazy_latency(options.lazy_runs)
+    print(f"    job's own start-up (spawn to first answer)         {own * 1e3:7.1f} ms")
+    print(f"    through the lazy job, forwarded (connect to answer) {through * 1e3:7.1f} ms")
+    print(f"    through the lazy job, activated (connect to answer) {through_activated * 1e3:7.1f} ms")
+    print(f"    added by mittnite, forwarded                       {(through - own) * 1e3:7.1f} ms")
+    print(
+        "    added by mittnite, activated                       "
+        f"{(through_activated - own) * 1e3:7.1f} ms"
+    )
 
 
 if __name__ == "__main__":
@@ -567,23 +590,17 @@ if __name__ == "__main__":
         "serve-sink",
         "serve-pong",
         "forward",
-        "lazy",
-        "activate",
         "send",
         "requests",
     ):
         role, args = sys.argv[1], sys.argv[2:]
         if role == "serve-sink":
-            serve_sink()
+            serve_sink(int(args[0]) if args else 0)
         elif role == "serve-pong":
             serve_pong(int(args[0]))
         elif role == "forward":
             mode, _, proxy = args[2].partition("-v")
             run_forwarder(int(args[0]), args[1], mode == "splice", int(proxy or 0))
-        elif role == "lazy":
-            run_lazy(int(args[0]), float(args[1]))
-        elif role == "activate":
-            run_activated(args[0])
         elif role == "send":
             send_bytes(int(args[0]), int(args[1]))
         else:

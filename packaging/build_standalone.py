@@ -50,7 +50,22 @@ DIST = ROOT / "dist"
 SUITE = "bookworm"
 PACKAGES = ("zlib", "libffi", "openssl", "python3.11")
 JOBS = str(os.cpu_count() or 2)
-SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def _commit_epoch() -> str | None:
+    """The checked-out commit's time: a stable default for SOURCE_DATE_EPOCH."""
+    try:
+        done = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+                              capture_output=True, text=True, timeout=10, check=False)  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    value = done.stdout.strip()
+    return value if done.returncode == 0 and value.isdigit() else None
+
+
+# Every timestamp in the build (zip entries, tarball, `mittnite version`'s build time):
+# the same sources give the same bytes.
+SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH") or _commit_epoch() or "1700000000"
 PYTHON_SHORT = "3.11"
 
 # Built into the interpreter (Modules/Setup.local); everything else that CPython's
@@ -477,6 +492,16 @@ def dependency_wheels() -> list[Path]:
     return [wheels / name for name in marker.read_text().split()]
 
 
+def build_record() -> str:
+    """``mittnite version``'s commit (this checkout's) and build time (SOURCE_DATE_EPOCH)."""
+    sys.path.insert(0, str(ROOT / "build_backend"))
+    try:
+        from buildinfo import current_commit, record_text
+    finally:
+        sys.path.pop(0)
+    return record_text(current_commit(ROOT), SOURCE_DATE_EPOCH)
+
+
 def zip_manifest(python: Path, wheels: list[Path], staging: Path) -> list[tuple[str, str, int]]:
     """(archive name, file to compile or copy, optimisation level) for every member."""
     import zipfile
@@ -505,7 +530,11 @@ def zip_manifest(python: Path, wheels: list[Path], staging: Path) -> list[tuple[
                 manifest.append((relative, str(path), -1))
     source = ROOT / "src"
     for path in sorted((source / "mittnite").rglob("*.py")):
-        manifest.append((path.relative_to(source).as_posix(), str(path), 0))
+        if path.name != "_build_info.py":  # an editable install's record may be stale
+            manifest.append((path.relative_to(source).as_posix(), str(path), 0))
+    record = staging / "_build_info.py"
+    record.write_text(build_record())
+    manifest.append(("mittnite/_build_info.py", str(record), 0))
     manifest.append(("_mittnite_entry.py", str(PACKAGING / "entry.py"), 0))
     return manifest
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import signal
 import socket
 import sys
@@ -13,11 +14,39 @@ from pathlib import Path
 from typing import Any
 
 from mittnite.config.addresses import parse_address
-from mittnite.runtime.activation import ActivatedSockets, spawn_activated
+from mittnite.runtime.activation import ActivatedSockets
 from mittnite.runtime.reaper import Reaper
-from mittnite.runtime.spawn import Child
+from mittnite.runtime.spawn import Child, spawn
 
 JOB = str(Path(__file__).with_name("job.py"))
+
+
+def fixed_port() -> int:
+    """A free port below the kernel's ephemeral range.
+
+    The port goes into a configuration, so it is free only until something else binds
+    it; a port from ``bind(0)`` is from the ephemeral range, which the kernel hands out
+    again to the next ``bind(0)`` or ``connect`` (mittnite's own probe server, ``-p 0``,
+    took one once). Ports below the range are only ever taken on purpose.
+    """
+    low = _ephemeral_low()
+    while True:
+        port = random.randrange(10000, low)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+
+
+def _ephemeral_low() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as handle:
+            low = int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    return max(low, 10001)
 
 
 def sockets(*blocks: tuple[str, str, str]) -> ActivatedSockets:
@@ -55,9 +84,9 @@ async def start_job(
         command = list(argv) if argv is not None else [sys.executable, JOB]
         if hold:
             command.append("--hold")
-        child = spawn_activated(
+        child = spawn(
             command,
-            activated.handoff(),
+            handoff=activated.handoff(),
             reaper=reaper,
             env=env,
             stdout=write_end,

@@ -1,12 +1,16 @@
 """An activated job, as a user would write one: it accepts on the descriptors it was given.
 
-Usage: python job.py [--hold]
+Usage: python job.py [--hold | --once] [--own HOST:PORT] [--tag TEXT]
 
 Prints one JSON line describing what it received (``LISTEN_*``, its pid and process
 group, its open descriptors, each socket's address and blocking mode, its signal mask and
 ignored signals), then serves every socket: each client gets one JSON line
 ``{"fd": n, "name": ..., "peer": ...}``. With ``--hold`` the connection stays open until
-the client closes it (a long request); without, it is closed at once.
+the client closes it (a long request); without, it is closed at once. With ``--once``
+the job exits (status 0) after its first client. ``--own`` makes it listen on one more
+address of its own (not activated), where each client gets ``{"own": true, ...}``: the
+upstream of a forwarded ``listen`` block of the same job. ``--tag`` is ignored: it marks
+the command line, so a test can find its own processes.
 """
 
 from __future__ import annotations
@@ -39,6 +43,14 @@ def open_descriptors() -> list[int]:
     return sorted(found)
 
 
+def raw_environment() -> list[str]:
+    """The entries as the kernel passed them (``os.environ`` drops those without ``=``)."""
+    with open("/proc/self/environ", "rb") as handle:
+        entries = handle.read().split(b"\0")[:-1]
+    wanted = (b"TEST", b"=TEST", b"LISTEN_")
+    return [entry.decode() for entry in entries if entry.startswith(wanted)]
+
+
 def peer_text(peer: object) -> object:
     if isinstance(peer, tuple):
         return [peer[0], peer[1]]
@@ -49,9 +61,14 @@ def peer_text(peer: object) -> object:
 
 def main() -> None:
     hold = "--hold" in sys.argv
+    once = "--once" in sys.argv
     count = int(os.environ.get("LISTEN_FDS", "0"))
     names = os.environ.get("LISTEN_FDNAMES", "").split(":")
     sockets = [socket.socket(fileno=3 + index) for index in range(count)]
+    own = None
+    if "--own" in sys.argv:
+        host, _, port = sys.argv[sys.argv.index("--own") + 1].rpartition(":")
+        own = socket.create_server((host, int(port)))
     report = {
         "pid": os.getpid(),
         "pgid": os.getpgid(0),
@@ -59,6 +76,7 @@ def main() -> None:
         "LISTEN_FDS": os.environ.get("LISTEN_FDS"),
         "LISTEN_FDNAMES": os.environ.get("LISTEN_FDNAMES"),
         "env": {k: v for k, v in os.environ.items() if k.startswith("TEST_")},
+        "raw_env": raw_environment(),
         "fds": open_descriptors(),
         "sockets": [
             {
@@ -76,16 +94,25 @@ def main() -> None:
     selector = selectors.DefaultSelector()
     for index, sock in enumerate(sockets):
         selector.register(sock, selectors.EVENT_READ, index)
+    if own is not None:
+        selector.register(own, selectors.EVENT_READ, -1)
     while True:
         for key, _ in selector.select():
             index = key.data
-            client, peer = sockets[index].accept()  # a blocking socket, as systemd passes
-            answer = {"fd": 3 + index, "name": names[index], "peer": peer_text(peer)}
+            if index < 0:
+                assert own is not None
+                client, peer = own.accept()
+                answer: dict[str, object] = {"own": True, "peer": peer_text(peer)}
+            else:
+                client, peer = sockets[index].accept()  # blocking, as systemd passes them
+                answer = {"fd": 3 + index, "name": names[index], "peer": peer_text(peer)}
             client.sendall(json.dumps(answer).encode() + b"\n")
             if hold:
                 threading.Thread(target=drain_then_close, args=(client,), daemon=True).start()
             else:
                 client.close()
+            if once:
+                return
 
 
 def drain_then_close(client: socket.socket) -> None:

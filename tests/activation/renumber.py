@@ -16,8 +16,9 @@ import os
 import socket
 import sys
 
-from mittnite.runtime.activation import Handoff, spawn_activated
+from mittnite.runtime.activation import Handoff
 from mittnite.runtime.reaper import Reaper
+from mittnite.runtime.spawn import spawn
 
 JOB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "job.py")
 
@@ -39,7 +40,7 @@ async def main(placed: list[tuple[int, int]]) -> None:
     handoff = Handoff([fd for fd, _ in placed], ["first", "second"])
     read_end, write_end = os.pipe()
     async with Reaper() as reaper:
-        child = spawn_activated([sys.executable, JOB], handoff, reaper=reaper, stdout=write_end)
+        child = spawn([sys.executable, JOB], handoff=handoff, reaper=reaper, stdout=write_end)
         os.close(write_end)
         with os.fdopen(read_end, "rb") as output:
             line = await asyncio.get_running_loop().run_in_executor(None, output.readline)

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from mittnite.runtime.activation import Handoff, fd_name_problem, spawn_activated
+from mittnite.runtime.activation import Handoff, fd_name_problem
 from mittnite.runtime.goerrors import SpawnError
 from mittnite.runtime.lookpath import look_path
 from mittnite.runtime.reaper import Reaper
+from mittnite.runtime.spawn import spawn
 
 from ..lazy.helpers import ipv6_available, run
 from ..runtime.procs import zombies_of
@@ -103,8 +104,6 @@ def test_inherited_listen_variables_are_replaced_and_the_environment_kept() -> N
             b"LISTEN_FDS=7",
             b"LISTEN_FDNAMES=stale",
             b"TEST_KEPT=yes",
-            b"TEST_TWICE=first",
-            b"TEST_TWICE=second",  # Go keeps the last of duplicates
             b"TEST_EQUALS=a=b",
             b"PATH=" + os.environb.get(b"PATH", b"/usr/bin:/bin"),
         ]
@@ -114,11 +113,7 @@ def test_inherited_listen_variables_are_replaced_and_the_environment_kept() -> N
                 report = job.report
                 assert report["LISTEN_PID"] == str(job.child.pid)
                 assert (report["LISTEN_FDS"], report["LISTEN_FDNAMES"]) == ("1", "web")
-                assert report["env"] == {
-                    "TEST_KEPT": "yes",
-                    "TEST_TWICE": "second",
-                    "TEST_EQUALS": "a=b",
-                }
+                assert report["env"] == {"TEST_KEPT": "yes", "TEST_EQUALS": "a=b"}
             finally:
                 await job.stop()
         activated.close()
@@ -133,8 +128,11 @@ def test_signal_state_is_a_clean_slate_for_a_non_python_job() -> None:
         activated = sockets(("127.0.0.1:0", "tcp", "web"))
         read_end, write_end = os.pipe()
         async with Reaper() as reaper:
-            child = spawn_activated(
-                ["cat", "/proc/self/status"], activated.handoff(), reaper=reaper, stdout=write_end
+            child = spawn(
+                ["cat", "/proc/self/status"],
+                handoff=activated.handoff(),
+                reaper=reaper,
+                stdout=write_end,
             )
             os.close(write_end)
             status = await child.exited
@@ -175,7 +173,7 @@ def spawn_failure(argv: list[str], cwd: str | None = None) -> SpawnError:
         try:
             async with Reaper() as reaper:
                 with pytest.raises(SpawnError) as caught:
-                    spawn_activated(argv, activated.handoff(), reaper=reaper, cwd=cwd)
+                    spawn(argv, handoff=activated.handoff(), reaper=reaper, cwd=cwd)
                 assert reaper.watched_pids == frozenset()
                 assert reaper.reap() == 0  # the failed child was collected already
                 assert reaper.orphans_reaped == 0
@@ -203,20 +201,48 @@ def test_exec_failures_keep_go_texts() -> None:
     assert error.working_directory == "/no/such/dir"
 
 
-def test_nul_bytes_in_the_environment_are_refused_in_the_child() -> None:
-    async def attempt() -> str:
+def test_nul_bytes_are_refused_before_any_fork() -> None:
+    async def attempt(argv: list[str], env: list[bytes] | None) -> str:
         activated = sockets(("127.0.0.1:0", "tcp", "web"))
+        baseline = len(os.listdir("/proc/self/fd"))
         try:
             async with Reaper() as reaper:
                 with pytest.raises(SpawnError) as caught:
-                    spawn_activated(
-                        ["true"], activated.handoff(), reaper=reaper, env=[b"A=x\0y"]
-                    )
-                return str(caught.value)
+                    spawn(argv, handoff=activated.handoff(), reaper=reaper, env=env)
+                assert reaper.watched_pids == frozenset()
+            assert len(os.listdir("/proc/self/fd")) == baseline  # no pipe left open
+            return str(caught.value)
         finally:
             activated.close()
 
-    assert run(attempt()).endswith(": invalid argument")
+    # Go's texts: the environment is checked by os/exec, an argument by the kernel.
+    assert run(attempt(["true"], [b"A=x\0y"])) == "exec: environment variable contains NUL"
+    assert run(attempt(["true", "a\0b"], None)).endswith(": invalid argument")
+    assert zombies_of(os.getpid()) == []
+
+
+def test_environment_entries_reach_the_job_verbatim_as_go_passes_them() -> None:
+    """No entry is rebuilt: one without ``=`` stays, order is kept, ``LISTEN_*`` replaced."""
+
+    async def scenario() -> None:
+        activated = sockets(("127.0.0.1:0", "tcp", "web"))
+        env = [b"TEST_BARE", b"LISTEN_FDS=9", b"TEST_X=1", b"=TEST_NAMELESS", b"LISTEN_PID"]
+        async with Reaper() as reaper:
+            job = await start_job(activated, reaper, env=env)
+            try:
+                assert job.report["raw_env"] == [
+                    "TEST_BARE",
+                    "TEST_X=1",
+                    "=TEST_NAMELESS",
+                    "LISTEN_FDS=1",
+                    "LISTEN_FDNAMES=web",
+                    f"LISTEN_PID={job.child.pid}",
+                ]
+            finally:
+                await job.stop()
+        activated.close()
+
+    run(scenario())
 
 
 def test_handoff_arguments() -> None:
@@ -224,11 +250,12 @@ def test_handoff_arguments() -> None:
         Handoff([3], [])
     with pytest.raises(ValueError):
         Handoff([], [])
-    assert Handoff([7, 8], ["a", "b"]).environment([b"X=1"]) == {
-        b"X": b"1",
-        b"LISTEN_FDS": b"2",
-        b"LISTEN_FDNAMES": b"a:b",
-    }
+    assert Handoff([7, 8], ["a", "b"]).environment([b"X=1", b"LISTEN_FDS=5", b"Y"]) == [
+        b"X=1",
+        b"Y",
+        b"LISTEN_FDS=2",
+        b"LISTEN_FDNAMES=a:b",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,26 @@ def test_nested_go_field_names_for_watch_commands_lazy_and_listen() -> None:
     ) in text
 
 
+def test_our_listen_keys_appear_only_when_set() -> None:
+    config = JobConfig(
+        name="l",
+        command="srv",
+        listeners=(
+            Listener(":80", forward="127.0.0.1:8080", proxy_protocol=2),
+            Listener("unix:///run/l.sock", activate=True, name="admin"),
+        ),
+    )
+    text = encode_status(
+        status_document(pid=None, running=False, reason="", last_change=0, config=config)
+    ).decode()
+    assert (
+        '"listen":[{"Address":":80","ListenProtocol":"","Forward":"127.0.0.1:8080",'
+        '"ForwardProtocol":"","Protocol":"","ProxyProtocol":"v2"},'
+        '{"Address":"unix:///run/l.sock","ListenProtocol":"","Forward":"",'
+        '"ForwardProtocol":"","Protocol":"","Activate":true,"Name":"admin"}]'
+    ) in text
+
+
 def test_probe_secrets_are_masked_wherever_they_appear() -> None:
     config = JobConfig(name="j", command="app", args=("--password=hunter2",), env=("PW=hunter2",))
     text = encode_status(

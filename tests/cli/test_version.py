@@ -20,6 +20,8 @@ LINE = re.compile(
 
 
 def _backend() -> ModuleType:
+    if str(ROOT / "build_backend") not in sys.path:  # as the build frontend's backend-path
+        sys.path.insert(0, str(ROOT / "build_backend"))
     spec = importlib.util.spec_from_file_location(
         "mittnite_backend_under_test", ROOT / "build_backend" / "mittnite_backend.py"
     )

@@ -2,7 +2,8 @@
 
 The reference decoder prints the structs hcl v1 fills; our decoder produces
 the same shapes (Go field names) before the typed model is built, so the two
-can be compared field by field. Our own keys (``stopSignal``, ``stopTimeout``)
+can be compared field by field. Our own keys (``stopSignal``, ``stopTimeout``, the
+``listen`` keys ``proxyProtocol``, ``activate`` and ``name``)
 are not part of the original's structs and are left out.
 """
 
@@ -15,7 +16,18 @@ from mittnite.config.hcl import MapList, StructValue
 from mittnite.config.load import decode_sources, find_config_files, read_sources
 from mittnite.config.problems import Problem
 
-EXTENSION_FIELDS = frozenset({"StopSignal", "StopTimeout", "After", "Readiness", "Liveness"})
+EXTENSION_FIELDS = frozenset(
+    {
+        "StopSignal",
+        "StopTimeout",
+        "ProxyProtocol",
+        "Activate",
+        "FdName",
+        "After",
+        "Readiness",
+        "Liveness",
+    }
+)
 DIRECTIVES = ("Probes", "Files", "Jobs", "BootJobs")
 
 

@@ -187,6 +187,40 @@ def test_effective_configuration_shows_defaults_and_masks_probe_passwords(
     assert mysql["host"] == {"hostname": "localhost", "port": 3306}
 
 
+def test_effective_configuration_of_listen_blocks(
+    config_dir: MakeDir, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = config_dir(
+        {
+            "a.hcl": 'job "web" {\n  command = "/bin/true"\n'
+            '  listen ":7030" {\n    forward = "127.0.0.1:1"\n    proxyProtocol = "v1"\n  }\n'
+            '  listen "unix:///run/web.sock" {\n    activate = true\n  }\n}\n'
+        }
+    )
+    status, _, out = validate(capsys, "-c", root, "--json")
+    assert status == 0
+    assert json.loads(out)["jobs"][0]["listen"] == [
+        {
+            "address": ":7030",
+            "listenProtocol": "tcp",
+            "forward": "127.0.0.1:1",
+            "forwardProtocol": "tcp",
+            "proxyProtocol": "v1",
+            "activate": False,
+            "name": "",
+        },
+        {
+            "address": "unix:///run/web.sock",
+            "listenProtocol": "unix",
+            "forward": "",
+            "forwardProtocol": "",
+            "proxyProtocol": "",
+            "activate": True,
+            "name": "web",  # the effective LISTEN_FDNAMES entry
+        },
+    ]
+
+
 def problems_of(config_dir: MakeDir, text: str) -> tuple[list[str], list[str]]:
     """Errors and warnings of one file as ``line:column: message (hint)``."""
     root = config_dir({"a.hcl": text})
@@ -243,7 +277,8 @@ def test_bad_addresses_and_protocols_point_at_the_value(config_dir: MakeDir) -> 
         "5:19: job \"l\": listen \":1\": unknown protocol 'udp' "
         "(use one of: tcp, tcp4, tcp6, unix, unixpacket)",
         '6:9: job "l": listen "[::1]:2": forward is missing (where should connections go?) '
-        '(add forward = "127.0.0.1:8081")',
+        '(add forward = "127.0.0.1:8081", or activate = true to hand the listening socket '
+        "to the job)",
     ]
     assert warnings == [
         '10:13: job "l": listen "/run/x.sock": field protocol is deprecated in favor of '
@@ -477,3 +512,76 @@ def test_commands_are_looked_up_in_path_as_warnings(config_dir: MakeDir) -> None
         ("warning", 3, 'job "j": watch "/x": preCommand: exec: "no-such-reload-tool": executable '
          "file not found in $PATH on this machine"),
     ]
+
+
+def test_listen_blocks_either_forward_or_activate(config_dir: MakeDir) -> None:
+    """The issue's rules: ``activate`` excludes ``forward``, ``proxyProtocol`` needs it."""
+    errors, warnings = problems_of(
+        config_dir,
+        'job "web" {\n command = "x"\n'
+        ' listen ":7010" {\n activate = true\n forward = "127.0.0.1:1"\n }\n'
+        ' listen ":7011" {\n proxyProtocol = "v1"\n }\n'
+        ' listen ":7012" {\n forward = ":1"\n proxyProtocol = "v3"\n }\n'
+        ' listen ":7013" {\n activate = true\n proxyProtocol = "v2"\n'
+        ' forwardProtocol = "tcp"\n protocol = "tcp"\n }\n'
+        ' listen ":7014" {\n forward = ":1"\n name = "admin"\n }\n'
+        ' listen ":7015" {\n activate = "yes"\n }\n'
+        ' listen ":7016" {\n activate = true\n name = "a:b"\n }\n'
+        "}\n"
+        'job "a:b" {\n command = "x"\n listen ":7017" { activate = true }\n}\n'
+        'job "c:d" {\n command = "x"\n listen ":7018" {\n activate = true\n name = "cd"\n }\n}\n',
+    )
+    assert errors == [
+        '4:13: job "web": listen ":7010": activate and forward exclude each other (with '
+        "activate the job accepts on the socket itself; nothing is forwarded) (remove "
+        "forward, or remove activate to forward connections)",
+        '8:18: job "web": listen ":7011": proxyProtocol without forward (the PROXY protocol '
+        'header goes to the upstream forward names) (add forward = "127.0.0.1:8081")',
+        '12:18: job "web": listen ":7012": proxyProtocol must be "v1" or "v2", not \'v3\' '
+        '(write proxyProtocol = "v1" (text) or "v2" (binary), as the upstream expects it)',
+        '16:18: job "web": listen ":7013": proxyProtocol needs forwarding; an activated job '
+        "sees the client's real address itself (remove proxyProtocol)",
+        '25:13: job "web": listen ":7015": activate: expected true or false, found the '
+        'string "yes" (write true without quotes)',
+        '29:9: job "web": listen ":7016": name \'a:b\' cannot be a LISTEN_FDNAMES entry: it '
+        "must not contain ':' (it separates the names in LISTEN_FDNAMES) (set name = "
+        "\"...\" on the listen block: printable ASCII without ':', at most 255 characters)",
+        '34:9: job "a:b": listen ":7017": the job\'s name (the default name) \'a:b\' cannot be '
+        "a LISTEN_FDNAMES entry: it must not contain ':' (it separates the names in "
+        'LISTEN_FDNAMES) (set name = "..." on the listen block: printable ASCII without '
+        "':', at most 255 characters)",
+    ]
+    assert warnings == [
+        '17:20: job "web": listen ":7013": forwardProtocol is ignored with activate = true '
+        "(nothing is forwarded) (remove forwardProtocol)",
+        '18:13: job "web": listen ":7013": protocol is ignored with activate = true (nothing '
+        "is forwarded) (remove protocol)",
+        '22:9: job "web": listen ":7014": name is only used with activate = true (it names '
+        "the socket in LISTEN_FDNAMES); it is ignored (add activate = true, or remove name)",
+    ]
+
+
+def test_listen_keys_reach_the_model(config_dir: MakeDir) -> None:
+    root = config_dir(
+        {
+            "a.hcl": 'job "web" {\n command = "x"\n'
+            ' listen ":7020" {\n forward = "127.0.0.1:1"\n proxyProtocol = "v2"\n }\n'
+            ' listen "unix:///run/web.sock" {\n activate = true\n }\n'
+            ' listen "@abstract" {\n listenProtocol = "unix"\n activate = true\n name = "x"\n }\n'
+            ' listen ":7021" {\n forward = "unix:///run/up.sock"\n }\n'
+            "}\n"
+        }
+    )
+    ignition, problems = load(root)
+    assert [p for p in problems if p.severity == "error"] == []
+    forwarded, activated, abstract, to_unix = ignition.jobs[0].listeners or ()
+    assert (forwarded.proxy_protocol, forwarded.activate) == (2, False)
+    assert activated.activate and activated.upstream is None
+    assert activated.listen is not None and activated.listen.family == "unix"
+    assert activated.listen.path == "/run/web.sock"
+    assert activated.fd_name("web") == "web"  # the job's name by default
+    assert abstract.listen is not None and abstract.listen.path == "@abstract"
+    assert abstract.fd_name("web") == "x"
+    assert to_unix.upstream is not None and to_unix.upstream.path == "/run/up.sock"
+    assert to_unix.effective_forward_protocol == "unix"
+    assert forwarded.where("proxy_protocol").line == 5

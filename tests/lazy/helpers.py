@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from mittnite.runtime.activation import Handoff
 from mittnite.runtime.reaper import Reaper
 from mittnite.runtime.spawn import Child, spawn
 
@@ -197,8 +198,8 @@ class SpawnedProcess:
     def set_exit_handler(self, handler: Callable[[bool, str], None]) -> None:
         self._handler = handler
 
-    async def start(self) -> None:
-        child = spawn(self.argv, reaper=self.reaper, stdin=subprocess.DEVNULL)
+    async def start(self, handoff: Handoff | None = None) -> None:
+        child = spawn(self.argv, reaper=self.reaper, stdin=subprocess.DEVNULL, handoff=handoff)
         self.child = child
         self.spawned.append(child.pid)
         task = asyncio.get_running_loop().create_task(self._watch(child))

@@ -8,7 +8,10 @@ configuration (raw values, not the effective default). Slices that were not
 configured are ``null``; nested structs use Go's field names because they carry
 no JSON tags. Our own job keys (``stopSignal``, ``stopTimeout``, ``after``,
 ``readiness``, ``liveness``) are not part of the original's ``config`` and are
-left out, so strict clients see the same shape.
+left out, so strict clients see the same shape. Our ``listen`` keys
+(``proxyProtocol``, ``activate``, ``name``) change what the block *is* (no
+``forward`` at all with ``activate``), so they are shown, but only when set, as an
+``omitempty`` field would be: without them the document is the original's.
 
 Ours, after ``config`` and only for jobs that use ``after``, ``readiness``,
 ``liveness`` (or that another job runs after), so every other job's document
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
-    from ..config.model import JobConfig, WatchCommand
+    from ..config.model import JobConfig, Listener, WatchCommand
 
 MASK = "******"
 
@@ -108,18 +111,32 @@ def config_document(config: JobConfig, secrets: Sequence[str] = ()) -> dict[str,
     doc["listen"] = (
         None
         if config.listeners is None
-        else [
-            {
-                "Address": listener.address,
-                "ListenProtocol": listener.listen_protocol,
-                "Forward": listener.forward,
-                "ForwardProtocol": listener.forward_protocol,
-                "Protocol": listener.protocol,
-            }
-            for listener in config.listeners
-        ]
+        else [_listener(listener) for listener in config.listeners]
     )
     return doc
+
+
+def _listener(listener: Listener) -> dict[str, Any]:
+    """A ``listen`` block as the original's Go struct shows it, plus our keys.
+
+    Our keys (``proxyProtocol``, ``activate``, ``name``) appear only when set, as Go's
+    ``omitempty`` would have them: a configuration without them gets the original's
+    document byte for byte.
+    """
+    out: dict[str, Any] = {
+        "Address": listener.address,
+        "ListenProtocol": listener.listen_protocol,
+        "Forward": listener.forward,
+        "ForwardProtocol": listener.forward_protocol,
+        "Protocol": listener.protocol,
+    }
+    if listener.proxy_protocol:
+        out["ProxyProtocol"] = f"v{listener.proxy_protocol}"
+    if listener.activate:
+        out["Activate"] = True
+    if listener.name:
+        out["Name"] = listener.name
+    return out
 
 
 def status_document(

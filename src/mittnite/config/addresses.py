@@ -11,6 +11,8 @@ from .record import record
 
 STREAM_PROTOCOLS = ("tcp", "tcp4", "tcp6", "unix")
 KNOWN_PROTOCOLS = (*STREAM_PROTOCOLS, "unixpacket")
+UNIX_SCHEME = "unix://"
+"""``unix:///run/app.sock``: a socket path written as the control API's address is."""
 
 
 @record
@@ -80,6 +82,8 @@ def parse_address(text: str, protocol: str = "tcp") -> Address:
             f"unknown protocol {protocol!r}", f"use one of: {', '.join(KNOWN_PROTOCOLS)}"
         )
     if protocol.startswith("unix"):
+        if text.startswith(UNIX_SCHEME):
+            text = text[len(UNIX_SCHEME) :]
         if not text:
             raise AddressError("a unix socket address needs a path", "write /run/app.sock")
         return Address(protocol, path=text)

@@ -119,6 +119,16 @@ _CHECK_PLACES = {
     "timeout": "Timeout",
     "failures": "Failures",
 }
+_LISTENER_PLACES = {
+    "address": "Address",
+    "listen_protocol": "ListenProtocol",
+    "forward": "Forward",
+    "forward_protocol": "ForwardProtocol",
+    "protocol": "Protocol",
+    "proxy_protocol": "ProxyProtocol",
+    "activate": "Activate",
+    "name": "FdName",
+}
 _FILE_PLACES = {
     "target": "Target",
     "template": "Template",
@@ -498,7 +508,7 @@ class Builder:
 
     def listener(self, label: str, item: StructValue) -> Listener:
         where = f'{label}: listen "{item["Address"]}"'
-        if item["Protocol"]:
+        if item["Protocol"] and not item["Activate"]:  # activated: validate says it is unused
             if item["ForwardProtocol"]:
                 self.warning(
                     self.source(item, "Protocol"),
@@ -524,13 +534,23 @@ class Builder:
             item, "Address", "ListenProtocol", listener.effective_listen_protocol, where
         )
         upstream = None
+        activate = bool(item["Activate"])
         if not item["Forward"]:
-            if "Forward" not in item.failed:
-                self.error(
-                    listener.source,
-                    f"{where}: forward is missing (where should connections go?)",
-                    'add forward = "127.0.0.1:8081"',
-                )
+            if "Forward" not in item.failed and not activate and "Activate" not in item.failed:
+                if item["ProxyProtocol"]:
+                    self.error(
+                        self.source(item, "ProxyProtocol"),
+                        f"{where}: proxyProtocol without forward (the PROXY protocol header "
+                        "goes to the upstream forward names)",
+                        'add forward = "127.0.0.1:8081"',
+                    )
+                else:
+                    self.error(
+                        listener.source,
+                        f"{where}: forward is missing (where should connections go?)",
+                        'add forward = "127.0.0.1:8081", or activate = true to hand the '
+                        "listening socket to the job",
+                    )
         else:
             protocol_field = "ForwardProtocol" if item["ForwardProtocol"] else "Protocol"
             upstream = self.address(
@@ -549,7 +569,29 @@ class Builder:
             listener.source,
             listen,
             upstream,
+            proxy_protocol=self.proxy_protocol(item, where),
+            activate=activate,
+            name=item["FdName"],
+            places=self.places(item, _LISTENER_PLACES),
         )
+
+    def proxy_protocol(self, item: StructValue, where: str) -> int:
+        """``proxyProtocol``: 0 when absent, else the version ``"v1"``/``"v2"`` names."""
+        text = item["ProxyProtocol"]
+        if not text or "ProxyProtocol" in item.failed:
+            return 0
+        from ..runtime.proxyproto import parse_version
+
+        try:
+            return parse_version(text)
+        except ValueError as exc:
+            self.error(
+                self.source(item, "ProxyProtocol"),
+                f"{where}: {exc}",
+                'write proxyProtocol = "v1" (text) or "v2" (binary), as the upstream '
+                "expects it",
+            )
+            return 0
 
     def address(
         self, item: StructValue, go_name: str, protocol_field: str, protocol: str, where: str

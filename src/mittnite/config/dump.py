@@ -20,6 +20,7 @@ from .model import (
     Host,
     Ignition,
     JobConfig,
+    Listener,
     ProbeConfig,
     WatchCommand,
 )
@@ -159,15 +160,7 @@ def _job(job: JobConfig, default_stop_timeout: str, secrets: Sequence[str]) -> d
                 "spinUpTimeout": str(job.laziness.spin_up_timeout),
                 "coolDownTimeout": str(job.laziness.cool_down_timeout),
             },
-            "listen": [
-                {
-                    "address": item.address,
-                    "listenProtocol": item.effective_listen_protocol,
-                    "forward": item.forward,
-                    "forwardProtocol": item.effective_forward_protocol,
-                }
-                for item in job.listeners or ()
-            ],
+            "listen": [_listener(item, job.name) for item in job.listeners or ()],
             "after": list(job.after),
             "readiness": _health(job.readiness, secrets),
             "liveness": _health(job.liveness, secrets),
@@ -201,6 +194,20 @@ def _health(check: HealthCheck | None, secrets: Sequence[str]) -> Any:
         }
     )
     return out
+
+
+def _listener(item: Listener, job_name: str) -> dict[str, Any]:
+    """One ``listen`` block: it either forwards (optionally with a PROXY header) or hands
+    its socket to the job (``activate``, with the effective ``LISTEN_FDNAMES`` name)."""
+    return {
+        "address": item.address,
+        "listenProtocol": item.effective_listen_protocol,
+        "forward": item.forward,
+        "forwardProtocol": "" if item.activate else item.effective_forward_protocol,
+        "proxyProtocol": f"v{item.proxy_protocol}" if item.proxy_protocol else "",
+        "activate": item.activate,
+        "name": item.fd_name(job_name) if item.activate else "",
+    }
 
 
 def _boot(job: BootJobConfig, default_stop_timeout: str, secrets: Sequence[str]) -> dict[str, Any]:

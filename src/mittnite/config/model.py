@@ -21,7 +21,7 @@ message can leak them by formatting a model object.
 
 from __future__ import annotations
 
-from .addresses import Address
+from .addresses import UNIX_SCHEME, Address
 from .record import field, record
 
 TYPE_CHECKING = False
@@ -143,7 +143,15 @@ class Listener:
     """``listen "<address>" { ... }`` inside a job.
 
     The strings are what was written (the API echoes them); ``listen`` and
-    ``upstream`` are the parsed addresses, with the effective protocols.
+    ``upstream`` are the parsed addresses, with the effective protocols
+    (``upstream`` is None for an activated block, which has no ``forward``).
+
+    Our additions: ``proxy_protocol`` (0, 1 or 2: the PROXY protocol header
+    version sent to the upstream before the client's bytes), ``activate`` (hand
+    the listening socket itself to the job, systemd-style, instead of
+    forwarding) and ``name`` (its ``LISTEN_FDNAMES`` entry; see :meth:`fd_name`).
+    An address written ``unix:///path`` means the ``unix`` protocol when no
+    protocol is given.
     """
 
     address: str
@@ -154,23 +162,39 @@ class Listener:
     source: Source = NOWHERE
     listen: Address | None = None
     upstream: Address | None = None
+    proxy_protocol: int = 0
+    activate: bool = False
+    name: str = ""
+    places: Places = ()
 
     @property
     def effective_listen_protocol(self) -> str:
-        return self.listen_protocol or DEFAULT_PROTOCOL
+        return self.listen_protocol or _implied_protocol(self.address)
 
     @property
     def effective_forward_protocol(self) -> str:
-        return self.forward_protocol or self.protocol or DEFAULT_PROTOCOL
+        return self.forward_protocol or self.protocol or _implied_protocol(self.forward)
+
+    def fd_name(self, job_name: str) -> str:
+        """The descriptor's ``LISTEN_FDNAMES`` entry: ``name``, or the job's name."""
+        return self.name or job_name
+
+    def where(self, name: str) -> Source:
+        """Where field ``name`` (model spelling) was written, or the label."""
+        return place(self.places, name, self.source)
 
     @classmethod
     def parse(
         cls,
         address: str,
-        forward: str,
+        forward: str = "",
         listen_protocol: str = "",
         forward_protocol: str = "",
         protocol: str = "",
+        *,
+        proxy_protocol: int = 0,
+        activate: bool = False,
+        name: str = "",
     ) -> Listener:
         """A listener with its addresses parsed (:class:`ValueError` if they are invalid)."""
         from .addresses import parse_address
@@ -183,8 +207,18 @@ class Listener:
             forward_protocol,
             protocol,
             listen=parse_address(address, listener.effective_listen_protocol),
-            upstream=parse_address(forward, listener.effective_forward_protocol),
+            upstream=None
+            if activate and not forward
+            else parse_address(forward, listener.effective_forward_protocol),
+            proxy_protocol=proxy_protocol,
+            activate=activate,
+            name=name,
         )
+
+
+def _implied_protocol(address: str) -> str:
+    """``unix`` for an address written ``unix://...``, else the default (``tcp``)."""
+    return "unix" if address.startswith(UNIX_SCHEME) else DEFAULT_PROTOCOL
 
 
 @record

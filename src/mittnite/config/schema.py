@@ -5,8 +5,9 @@ Field names (``go_name``) are the Go field names of the original, the
 hcl v1's rules exactly (``Host`` and ``Credentials`` are nested blocks, probe
 kinds are pointers, jobs embed the base job fields).
 
-``stopSignal`` and ``stopTimeout``, and a job's ``after``, ``readiness`` and
-``liveness``, are our additions (the original ignores unknown keys, so
+``stopSignal`` and ``stopTimeout`` (jobs), ``proxyProtocol``, ``activate`` and ``name``
+(``listen`` blocks), a job's ``after``, ``readiness`` and ``liveness`` are our
+additions (the original ignores unknown keys, so
 configurations using them still load there).
 """
 
@@ -130,6 +131,11 @@ LISTENER = StructType(
         Field("Forward", "forward", S),
         Field("ForwardProtocol", "forwardProtocol", S),
         Field("Protocol", "protocol", S),
+        # Our additions: a PROXY protocol header towards the upstream, or socket
+        # activation (the job accepts on the socket itself) and the descriptor's name.
+        Field("ProxyProtocol", "proxyProtocol", S, extension=True, hint='write "v1" or "v2"'),
+        Field("Activate", "activate", B, extension=True),
+        Field("FdName", "name", S, extension=True),
     ),
 )
 

@@ -3,8 +3,10 @@
 Values are checked where they are parsed (:mod:`.build`); here the model is
 looked at as a whole: names defined twice, probes without a type or with
 several, listen addresses that collide with each other or with the probe
-server's port, and the ``after`` graph (unknown names, cycles), each reported at
-the ``after`` entry that names the other end.
+server's port, ``listen`` blocks whose keys do not go together (a block either
+forwards, optionally with a PROXY protocol header, or hands its socket to the
+job with ``activate``), and the ``after`` graph (unknown names, cycles), each
+reported at the ``after`` entry that names the other end.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def check(ignition: Ignition, probe_port: int | None = DEFAULT_PROBE_PORT) -> li
     return [
         *_duplicates(ignition),
         *_probe_types(ignition),
+        *_listen_modes(ignition),
         *_collisions(ignition, probe_port),
         *_dependencies(ignition),
     ]
@@ -120,6 +123,61 @@ def _probe_types(ignition: Ignition) -> Iterator[Problem]:
                 probe.source,
                 hint="split it into one probe per type",
             )
+
+
+def _listen_modes(ignition: Ignition) -> Iterator[Problem]:
+    """Forwarding or socket activation: each ``listen`` block is one or the other."""
+    for job in ignition.jobs:
+        for listener in job.listeners or ():
+            where = f'job "{job.name}": listen "{listener.address}"'
+            if listener.activate and listener.forward:
+                yield Problem(
+                    "error",
+                    f"{where}: activate and forward exclude each other (with activate the "
+                    "job accepts on the socket itself; nothing is forwarded)",
+                    listener.where("activate"),
+                    hint="remove forward, or remove activate to forward connections",
+                )
+            if listener.proxy_protocol and listener.activate:
+                yield Problem(
+                    "error",
+                    f"{where}: proxyProtocol needs forwarding; an activated job sees the "
+                    "client's real address itself",
+                    listener.where("proxy_protocol"),
+                    hint="remove proxyProtocol",
+                )
+            if not listener.activate:
+                if listener.name:
+                    yield Problem(
+                        "warning",
+                        f"{where}: name is only used with activate = true (it names the "
+                        "socket in LISTEN_FDNAMES); it is ignored",
+                        listener.where("name"),
+                        hint="add activate = true, or remove name",
+                    )
+                continue
+            for field, key in (("forward_protocol", "forwardProtocol"), ("protocol", "protocol")):
+                if getattr(listener, field):
+                    yield Problem(
+                        "warning",
+                        f"{where}: {key} is ignored with activate = true (nothing is "
+                        "forwarded)",
+                        listener.where(field),
+                        hint=f"remove {key}",
+                    )
+            from ..runtime.activation import fd_name_problem  # only for activated blocks
+
+            name = listener.fd_name(job.name)
+            problem = fd_name_problem(name)
+            if problem is not None:
+                given = "name" if listener.name else "the job's name (the default name)"
+                yield Problem(
+                    "error",
+                    f"{where}: {given} {name!r} cannot be a LISTEN_FDNAMES entry: it {problem}",
+                    listener.where("name") if listener.name else listener.source,
+                    hint='set name = "..." on the listen block: printable ASCII without '
+                    "':', at most 255 characters",
+                )
 
 
 def _collisions(ignition: Ignition, probe_port: int | None) -> Iterator[Problem]:

@@ -27,6 +27,11 @@ Semantics (the original's, with its timing fixed):
   a minute, so its idle time was rounded up to the next minute tick (§7);
 * stopping is the adapter's job: SIGTERM to the process group, SIGKILL after the stop
   timeout (the original sent SIGTERM to the main process only, and never escalated).
+
+Activated sockets (``listen { activate = true }``) need no event of their own: the adapter
+reports a connection waiting in their accept queue as ``process_needed`` (a ``Refuse`` then
+means: close what is queued), and their sampled activity while the process runs as one
+connection, opened while busy and closed when idle, so the same cool-down applies.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ LIBC = (
     "inotify_rm_watch",
     "statfs",
     "tee",
+    "execve",
 )
 
 LIBCRYPT = ("crypt",)

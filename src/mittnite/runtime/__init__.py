@@ -22,6 +22,11 @@ jobs or configuration. Modules, one job each:
 * ``forkexec``    fork + exec with an environment given entry by entry
 * ``earlysignals`` SIGTERM/SIGINT from the first instruction until the event loop listens
 * ``descendants`` the process tree below mittnite; stopping all of it at shutdown
+* ``listen``      listening sockets as Go's ``net.Listen`` opens them (TCP, unix)
+* ``dial``, ``pump``, ``forward``  forwarding a ``listen`` block's connections upstream
+* ``proxyproto``  PROXY protocol v1/v2 headers sent to the upstream
+* ``activation``  socket activation: sockets handed to a job at fd 3.. (``LISTEN_FDS``)
+* ``sockdiag``    how busy an activated socket is (queued and held connections)
 """
 
 from __future__ import annotations

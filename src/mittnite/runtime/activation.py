@@ -17,8 +17,8 @@ addresses, and no byte passes through mittnite. Four parts live here:
   queued when no process will come to serve it (the start failed).
 * The child's side, :class:`Handoff`: the job gets the sockets as descriptors 3, 4, ...
   in ``listen`` order, with ``LISTEN_FDS=<count>``, ``LISTEN_FDNAMES=<a:b:...>`` and
-  ``LISTEN_PID=<its own pid>``, as systemd's ``sd_listen_fds(3)`` expects.
-  :func:`spawn_activated` is the spawn path that uses it until ``runtime.spawn`` does.
+  ``LISTEN_PID=<its own pid>``, as systemd's ``sd_listen_fds(3)`` expects;
+  ``runtime.spawn.spawn(..., handoff=...)`` uses it.
 * Idleness, :class:`ActivityMonitor`: while the job runs, its sockets are sampled
   (``runtime.sockdiag``: connections queued, connections the job holds) and busy/idle
   edges reported, which the lazy machine turns into its cool-down.
@@ -44,6 +44,11 @@ the handoff runs as a ``preexec_fn`` *that ends in its own* ``execve``:
 3. ``execve`` with the prepared environment plus ``LISTEN_PID=<getpid()>``;
 4. if ``execve`` fails: write its errno to the error pipe and ``_exit(127)``.
 
+Before step 1 the child blocks every signal and gives the ones mittnite handles in Python
+their default action back; it unblocks them right before the ``execve``. So a signal that
+reaches the new process before its exec (mittnite stopping the job at once) never runs
+one of mittnite's handlers in the child; it acts as it would on the job (SIGTERM ends it).
+
 The handoff reports exec errors through a pipe of its own because the spawner's error
 pipe is at an unknown descriptor number that step 1 may overwrite (then the spawner
 sees end-of-file early and believes the exec succeeded; it is the handoff's pipe that
@@ -62,10 +67,15 @@ the fork), allocates nothing beyond small ints and bytes, and imports nothing. T
 of ``fork`` over ``vfork`` is a page-table copy of mittnite (~1 ms), paid only by jobs
 with activated sockets.
 
-The environment is given to ``execve`` as a mapping built from the ``k=v`` entries in
-order (a later duplicate wins, as Go's ``os/exec`` dedups); an entry without ``=``, which
-Go passes through as is, cannot be expressed through ``os.execve`` and is dropped.
-Inherited ``LISTEN_*`` variables are always replaced.
+The environment keeps Go's ``os/exec`` semantics, as for every other job: the spawner's
+list of entries (``runtime.environ``: the last of duplicate names wins, entries without
+``=`` pass verbatim) goes to the job unchanged, minus inherited ``LISTEN_*`` variables,
+plus ours. ``os.execve`` cannot do that (it takes a mapping and rebuilds every entry as
+``name=value``), so the child calls libc's ``execve`` through ctypes on ``argv``/``envp``
+arrays built in the parent (:class:`_RawExec`); the only value written in the child is
+its pid, into a buffer reserved for ``LISTEN_PID``. Where ctypes cannot reach libc's
+``execve`` (an interpreter without ctypes, a static executable built without the
+symbol), ``os.execve`` with a mapping is the fallback and entries without ``=`` are lost.
 """
 
 from __future__ import annotations
@@ -80,7 +90,6 @@ import select
 import signal
 import socket
 import struct
-import subprocess
 from collections import abc
 
 from mittnite.runtime.listen import Listening, open_listener
@@ -89,11 +98,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from mittnite.runtime.exitstatus import ExitStatus
     from mittnite.runtime.listen import SocketAddress
-    from mittnite.runtime.reaper import Reaper
     from mittnite.runtime.sockdiag import Activity
-    from mittnite.runtime.spawn import Child
 
 __all__ = [
     "FIRST_FD",
@@ -101,7 +107,7 @@ __all__ = [
     "ActivityMonitor",
     "Handoff",
     "fd_name_problem",
-    "spawn_activated",
+    "job_environment",
 ]
 
 FIRST_FD = 3  # SD_LISTEN_FDS_START
@@ -109,7 +115,8 @@ _LISTEN_KEYS = (b"LISTEN_FDS", b"LISTEN_PID", b"LISTEN_FDNAMES")
 _ERRNO = struct.Struct("=i")
 _FDNAME_MAX = 255
 _EIO = errno.EIO
-_EINVAL = errno.EINVAL
+_DRAIN_LIMIT = 4096
+_GONE_ALREADY = frozenset({errno.ECONNABORTED, errno.EPROTO, errno.ECONNRESET, errno.EPERM})
 
 
 def fd_name_problem(name: str) -> str | None:
@@ -143,19 +150,30 @@ class ActivatedSockets:
     # -- life cycle ----------------------------------------------------------------------------
     def open(self) -> None:
         """Bind every socket in order; if one fails, close the others and raise ``ListenError``."""
-        if self.listening:
-            return
-        opened: list[Listening] = []
         try:
-            for address, _name in self.blocks:
-                listening = open_listener(address)
-                opened.append(listening)
-                listening.sock.setblocking(True)  # shared with the job: see module docstring
+            while not self.is_open:
+                self.open_next()
         except BaseException:
-            for listening in opened:
-                listening.close()
+            self.close()
             raise
-        self.listening = opened
+
+    def open_next(self) -> str:
+        """Bind the next socket in ``listen`` order; returns its bound address.
+
+        For callers that open a job's forwarded and activated blocks interleaved, in
+        configuration order. Raises ``ListenError``; sockets opened before stay open.
+        """
+        if self.is_open:
+            raise RuntimeError("every activated socket is open already")
+        address, _name = self.blocks[len(self.listening)]
+        listening = open_listener(address)
+        listening.sock.setblocking(True)  # shared with the job: see module docstring
+        self.listening.append(listening)
+        return listening.bound_address
+
+    @property
+    def is_open(self) -> bool:
+        return len(self.listening) == len(self.blocks)
 
     def close(self) -> None:
         """Stop watching, close the sockets and remove their socket files (idempotent)."""
@@ -179,7 +197,7 @@ class ActivatedSockets:
 
     def handoff(self) -> Handoff:
         """What a child needs to receive these sockets (open them first)."""
-        if not self.listening:
+        if not self.is_open or not self.listening:
             raise RuntimeError("the activated sockets are not open")
         return Handoff(tuple(sock.fileno() for sock in self.sockets), self.names)
 
@@ -221,7 +239,11 @@ class ActivatedSockets:
         return bool(poller.poll(0))
 
     def drain(self) -> int:
-        """Accept and close every queued connection; returns how many.
+        """Accept and close the queued connections; returns how many.
+
+        At most a bounded number per socket and call, and it stops at an error other
+        than a client that is gone already (``EMFILE``...): callers check
+        :meth:`pending` afterwards and retry later instead of spinning.
 
         For when no process will serve them (its start failed): the clients learn at
         once instead of waiting for their own timeouts. ``O_NONBLOCK`` is set only for the
@@ -232,13 +254,15 @@ class ActivatedSockets:
         for sock in self.sockets:
             sock.setblocking(False)
             try:
-                while True:
+                for _ in range(_DRAIN_LIMIT):
                     try:
                         client, _ = sock.accept()
                     except (BlockingIOError, InterruptedError):
                         break
-                    except OSError:
-                        continue  # that client is gone already (ECONNABORTED)
+                    except OSError as error:
+                        if error.errno in _GONE_ALREADY:
+                            continue  # that client is gone already: take the next
+                        break  # out of descriptors or memory: pending() stays true
                     client.close()
                     closed += 1
             finally:
@@ -246,16 +270,23 @@ class ActivatedSockets:
         return closed
 
 
-def _environment_map(entries: Sequence[bytes]) -> dict[bytes, bytes]:
-    """``k=v`` entries as ``os.execve`` takes them, without any ``LISTEN_*`` variable."""
-    result: dict[bytes, bytes] = {}
-    for entry in entries:
-        key, equals, value = entry.partition(b"=")
-        if not equals or not key or key in _LISTEN_KEYS:
-            continue
-        result.pop(key, None)  # a later duplicate wins and moves to its position
-        result[key] = value
-    return result
+def _variable_name(entry: bytes) -> bytes:
+    """The name an environment entry defines (the whole entry when it has no ``=``)."""
+    return entry.partition(b"=")[0]
+
+
+def job_environment(entries: Sequence[bytes], fds: int, names: Sequence[str]) -> list[bytes]:
+    """The job's environment entries: its own, minus inherited ``LISTEN_*``, plus ours.
+
+    Entries are kept as they are and in order (Go's ``os/exec`` semantics, which
+    ``runtime.environ`` already applied: no entry is rebuilt, one without ``=`` stays).
+    ``LISTEN_FDS`` and ``LISTEN_FDNAMES`` are appended here; ``LISTEN_PID`` is appended
+    in the child, once its pid is known.
+    """
+    kept = [bytes(entry) for entry in entries if _variable_name(entry) not in _LISTEN_KEYS]
+    kept.append(b"LISTEN_FDS=%d" % fds)
+    kept.append(b"LISTEN_FDNAMES=" + ":".join(names).encode())
+    return kept
 
 
 def environment_entries(env: Mapping[str, str] | Sequence[bytes] | None) -> list[bytes]:
@@ -267,13 +298,85 @@ def environment_entries(env: Mapping[str, str] | Sequence[bytes] | None) -> list
     return [bytes(entry) for entry in env]
 
 
+class _RawExec:
+    """``execve(2)`` on C arrays built before the fork, so every entry reaches the job as is.
+
+    ``os.execve`` takes the environment as a mapping and rebuilds each entry as
+    ``name=value``: an entry without ``=`` (which Go passes verbatim) cannot be expressed.
+    Here the ``argv`` and ``envp`` arrays are ctypes arrays made in the parent; the child
+    only writes its pid into a buffer reserved for ``LISTEN_PID`` and calls ``execve``
+    through the libc function looked up in the parent (:mod:`mittnite.native`), which
+    allocates nothing.
+    """
+
+    def __init__(self, executable: bytes, argv: Sequence[bytes], env: Sequence[bytes]) -> None:
+        import ctypes
+
+        from mittnite.native.loader import libc
+
+        prototype = ctypes.CFUNCTYPE(
+            ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, use_errno=True
+        )
+        self._execve = prototype(("execve", libc()))  # AttributeError/OSError: not available
+        self._get_errno = ctypes.get_errno
+        self._executable = executable
+        self._argv = (ctypes.c_char_p * (len(argv) + 1))(*argv, None)
+        # "LISTEN_PID=" + up to 20 digits + NUL, filled in by the child
+        self._pid_entry = ctypes.create_string_buffer(b"LISTEN_PID=", len(b"LISTEN_PID=") + 21)
+        self._envp = (ctypes.c_char_p * (len(env) + 2))(*env, None, None)
+        self._envp[len(env)] = ctypes.cast(self._pid_entry, ctypes.c_char_p)
+        self._argv_address = ctypes.addressof(self._argv)
+        self._envp_address = ctypes.addressof(self._envp)
+
+    def __call__(self, pid: int) -> int:
+        """In the child: exec; returns the errno only if ``execve`` failed."""
+        self._pid_entry.value = b"LISTEN_PID=%d" % pid
+        self._execve(self._executable, self._argv_address, self._envp_address)
+        return self._get_errno() or _EIO
+
+
+class _MappingExec:
+    """Fallback where libc cannot be reached through ctypes: ``os.execve`` with a mapping.
+
+    Entries without ``=`` cannot be expressed and are left out (a later duplicate wins,
+    as Go's deduplication already decided).
+    """
+
+    def __init__(self, executable: bytes, argv: Sequence[bytes], env: Sequence[bytes]) -> None:
+        self._executable = executable
+        self._argv = list(argv)
+        self._env: dict[bytes, bytes] = {}
+        for entry in env:
+            key, equals, value = entry.partition(b"=")
+            if equals and key:
+                self._env.pop(key, None)
+                self._env[key] = value
+
+    def __call__(self, pid: int) -> int:
+        self._env[b"LISTEN_PID"] = b"%d" % pid
+        try:
+            os.execve(self._executable, self._argv, self._env)
+        except OSError as error:
+            return error.errno or _EIO
+        return _EIO  # not reached: execve returns only by raising
+
+
+def _exec_for(executable: bytes, argv: Sequence[bytes], env: Sequence[bytes]) -> Callable[[int], int]:
+    try:
+        return _RawExec(executable, argv, env)
+    except (ImportError, AttributeError, OSError):
+        return _MappingExec(executable, argv, env)
+
+
 class Handoff:
     """Gives a job its sockets at descriptors 3.. with systemd's ``LISTEN_*`` variables.
 
-    Use: ``hook = handoff.prepare(path, argv, env)`` before the fork, pass ``hook`` as the
-    spawner's ``preexec_fn``, then ``handoff.finish(pid)`` right after the fork returned
-    (it raises ``OSError`` with the errno if the exec failed, the child already reaped).
-    One ``prepare``/``finish`` pair per spawn; see the module docstring for the why.
+    Use (``runtime.spawn.spawn(..., handoff=...)`` does): ``hook = handoff.prepare(path,
+    argv, env)`` before the fork, pass ``hook`` as the spawner's ``preexec_fn``, then
+    ``handoff.finish(pid)`` right after the fork returned (it raises ``OSError`` with the
+    errno if the exec failed, the child already reaped), or ``handoff.finish(None)`` if
+    the fork did not happen or failed. One ``prepare``/``finish`` pair per spawn; see the
+    module docstring for the why.
     """
 
     def __init__(self, fds: Sequence[int], names: Sequence[str]) -> None:
@@ -283,19 +386,26 @@ class Handoff:
         self.names = tuple(names)
         self._pipe: tuple[int, int] | None = None
 
-    def environment(self, entries: Sequence[bytes]) -> dict[bytes, bytes]:
-        """The job's environment for ``execve``; only ``LISTEN_PID`` is added in the child."""
-        env = _environment_map(entries)
-        env[b"LISTEN_FDS"] = str(len(self.fds)).encode()
-        env[b"LISTEN_FDNAMES"] = ":".join(self.names).encode()
-        return env
+    def environment(self, entries: Sequence[bytes]) -> list[bytes]:
+        """The job's environment entries (``LISTEN_PID`` is added in the child)."""
+        return job_environment(entries, len(self.fds), self.names)
 
     def prepare(
         self, path: str | bytes, argv: Sequence[str | bytes], env: Sequence[bytes]
     ) -> Callable[[], None]:
-        """Everything the child needs, computed now; returns the child's ``preexec_fn``."""
+        """Everything the child needs, computed now; returns the child's ``preexec_fn``.
+
+        Raises ``ValueError`` for a NUL byte in the path, an argument or an entry (the
+        spawner reports it as Go does); nothing is left open then.
+        """
         if self._pipe is not None:
             raise RuntimeError("prepare() called twice without finish()")
+        executable = os.fsencode(path)
+        arguments = [os.fsencode(arg) for arg in argv]
+        environment = self.environment(env)
+        if any(b"\0" in item for item in (executable, *arguments, *environment)):
+            raise ValueError("embedded null byte")
+        run_exec = _exec_for(executable, arguments, environment)
         count = len(self.fds)
         limit = FIRST_FD + count
         read_end, write_end = os.pipe2(os.O_CLOEXEC)
@@ -312,32 +422,40 @@ class Handoff:
         self._pipe = (read_end, write_end)
         top = _descriptor_ceiling(write_end)
         sources = self.fds
-        executable = os.fsencode(path)
-        arguments = [os.fsencode(arg) for arg in argv]
-        environment = self.environment(env)
         report_to = write_end
         dupfd = fcntl.F_DUPFD_CLOEXEC
         pack = _ERRNO.pack
+        every_signal = signal.valid_signals()
+        caught = _signals_with_python_handlers()
+        default = signal.SIG_DFL
+        block, set_mask = signal.SIG_BLOCK, signal.SIG_SETMASK
+        sigmask = signal.pthread_sigmask
         set_wakeup_fd = signal.set_wakeup_fd
+        set_handler = signal.signal
 
         def exec_with_sockets() -> None:
             # Runs in the forked child: system calls on prepared values only (see above).
+            number = _EIO
             try:
-                # The loop's signal wake-up socket is shared with mittnite: a signal that
-                # reaches this child before the exec must not be reported to mittnite.
+                # Until the exec, no signal may run one of mittnite's Python handlers
+                # here: block them all, give the caught ones back their default action,
+                # and unblock just before the exec, so a signal sent to the new job
+                # meanwhile acts as it would on the job itself.
+                sigmask(block, every_signal)
                 with contextlib.suppress(ValueError):  # not the main thread: none is set
-                    set_wakeup_fd(-1)
+                    set_wakeup_fd(-1)  # shared with mittnite: not to be written from here
+                for signum in caught:
+                    set_handler(signum, default)
                 copies = [fcntl.fcntl(fd, dupfd, limit) for fd in sources]
                 for index, fd in enumerate(copies):
                     os.dup2(fd, FIRST_FD + index, inheritable=True)
                 os.closerange(limit, report_to)
                 os.closerange(report_to + 1, top)
-                environment[b"LISTEN_PID"] = str(os.getpid()).encode()
-                os.execve(executable, arguments, environment)
+                pid = os.getpid()
+                sigmask(set_mask, ())  # the job starts with an empty mask, as spawn's
+                number = run_exec(pid)
             except OSError as error:
                 number = error.errno or _EIO  # never report 0, which would read as success
-            except ValueError:  # a NUL byte in argv or the environment
-                number = _EINVAL
             except BaseException:
                 number = _EIO
             try:
@@ -350,8 +468,9 @@ class Handoff:
     def finish(self, pid: int | None) -> None:
         """After the fork: close our end, learn whether the exec worked.
 
-        ``pid`` is the child's (None if the fork itself failed: just clean up). On an exec
-        failure the child is reaped here and ``OSError(errno)`` raised.
+        ``pid`` is the child's (None if the fork itself failed, or the spawner already
+        reaped a child that failed before reaching the handoff: just clean up). On an
+        exec failure the child is reaped here and ``OSError(errno)`` raised.
         """
         pipe, self._pipe = self._pipe, None
         if pipe is None:
@@ -377,6 +496,19 @@ class Handoff:
         raise OSError(number, os.strerror(number))
 
 
+def _signals_with_python_handlers() -> tuple[int, ...]:
+    """Signals mittnite catches in Python (``signal.signal``, ``loop.add_signal_handler``)."""
+    caught = []
+    for signum in signal.valid_signals():
+        try:
+            handler = signal.getsignal(signum)
+        except (OSError, ValueError):
+            continue
+        if callable(handler):
+            caught.append(int(signum))
+    return tuple(caught)
+
+
 def _descriptor_ceiling(at_least: int) -> int:
     """One above the highest descriptor number the child could have open."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -384,70 +516,6 @@ def _descriptor_ceiling(at_least: int) -> int:
     if limit == resource.RLIM_INFINITY or limit > 1 << 20:
         limit = 1 << 20
     return max(int(limit), at_least + 1)
-
-
-def spawn_activated(
-    argv: Sequence[str],
-    handoff: Handoff,
-    *,
-    reaper: Reaper,
-    env: Mapping[str, str] | Sequence[bytes] | None = None,
-    cwd: str | None = None,
-    stdin: int | None = None,
-    stdout: int | None = None,
-    stderr: int | None = None,
-) -> Child:
-    """Start ``argv`` like ``runtime.spawn.spawn`` does, with ``handoff``'s sockets.
-
-    Temporary: this is the spawn path of the tests and of ``bench/proxy.py`` until
-    ``runtime.spawn.spawn`` takes a ``handoff`` argument (phase 2: there it is the same
-    three lines, ``prepare`` before the fork, ``preexec_fn=hook``, ``finish`` after).
-    Raises ``SpawnError`` with Go's text when the command cannot be started.
-    """
-    from mittnite.runtime.goerrors import no_command_error, start_error
-    from mittnite.runtime.lookpath import resolve_command
-    from mittnite.runtime.spawn import Child, _empty_signal_mask
-
-    if not argv or argv[0] == "":
-        raise no_command_error()
-    if not reaper.running:
-        raise RuntimeError("spawn_activated() needs a running reaper")
-    arguments = tuple(argv)
-    path = resolve_command(arguments[0])
-    hook = handoff.prepare(path, arguments, environment_entries(env))
-    popen: subprocess.Popen[bytes] | None = None
-    try:
-        with _empty_signal_mask():
-            popen = subprocess.Popen(
-                arguments,
-                executable=path,
-                cwd=cwd,
-                stdin=stdin,
-                stdout=stdout,
-                stderr=stderr,
-                close_fds=True,
-                process_group=0,
-                restore_signals=True,
-                preexec_fn=hook,
-            )
-        handoff.finish(popen.pid)
-    except ValueError as error:  # NUL bytes in argv: refused before any fork
-        handoff.finish(None)
-        raise start_error(path, errno.EINVAL) from error
-    except OSError as error:
-        if popen is not None:
-            popen.returncode = 127  # reaped by finish(); Popen must never wait for it
-        else:
-            handoff.finish(None)
-        number = error.errno if error.errno is not None else errno.EIO
-        failed_in_cwd = cwd is not None and error.filename == cwd and cwd != path
-        raise start_error(path, number, working_directory=cwd if failed_in_cwd else None) from error
-    launched = popen
-
-    def reaped(status: ExitStatus) -> None:
-        launched.returncode = status.returncode  # Popen must never wait for a recycled pid
-
-    return Child(popen.pid, reaper, arguments, path, on_reaped=reaped)
 
 
 class ActivityMonitor:
@@ -486,6 +554,8 @@ class ActivityMonitor:
         self._diags = [ListenerDiag(sock, use_netlink=use_netlink) for sock in self._sockets]
         self._timer: asyncio.TimerHandle | None = None
         self.busy = True
+        self.served = False
+        """A sample saw the job hold a connection (it accepts: it works)."""
         self.samples = 0
         """Samples taken so far (diagnostics, tests)."""
 
@@ -493,6 +563,7 @@ class ActivityMonitor:
         """Begin sampling (busy until a sample says otherwise); restarts cleanly."""
         self.stop()
         self.busy = True
+        self.served = False
         self._timer = asyncio.get_running_loop().call_later(self.interval, self._tick)
 
     def stop(self) -> None:
@@ -512,9 +583,13 @@ class ActivityMonitor:
         total = Activity(0, 0)
         for diag in self._diags:
             try:
-                total = total + diag.sample()
+                seen = diag.sample()
             except OSError:
                 total = total + Activity(0, 1)  # cannot see: assume in use
+                continue
+            if seen.held:
+                self.served = True
+            total = total + seen
         self.samples += 1
         return total
 

@@ -86,8 +86,13 @@ def fork_exec(
     stdin: int = -1,
     stdout: int = -1,
     stderr: int = -1,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> int:
     """Start ``executable`` with ``argv`` and ``env`` (None: inherit); return the pid.
+
+    ``preexec_fn`` runs in the child after the standard descriptors, the working
+    directory, the signals and the process group are set up, as Popen runs it
+    (``runtime.activation.Handoff`` uses it, and execs from there itself).
 
     Returns once the child has exec'd. If it could not (missing file, permission, the
     working directory), the child is waited for and ``OSError`` is raised as Popen raises
@@ -122,7 +127,7 @@ def fork_exec(
                     None,  # extra_groups
                     None,  # uid
                     -1,  # child_umask
-                    None,  # preexec_fn
+                    preexec_fn,
                 )
             )
         finally:

@@ -19,6 +19,14 @@ returns only after the child has exec'd or failed, and never waits for the child
   and only while ``returncode is None``. ``Child`` keeps its Popen alive and the reaper's
   synchronous hook sets ``returncode`` at reap time, before the pid can be recycled.
 
+With a ``handoff`` (socket activation, :class:`mittnite.runtime.activation.Handoff`) the
+listening sockets are moved to descriptors 3.. in the child and ``LISTEN_PID`` is set to
+the child's pid before its exec: ``handoff.prepare`` builds everything before the fork
+and returns the ``preexec_fn`` that does it; ``handoff.finish(pid)`` runs right after the
+primitive returned, before the pid is registered, with no ``await`` in between. If the
+exec failed, ``finish`` has reaped the child already and raises ``OSError``, which is
+reported like any start error; the pid is never registered.
+
 Signal hygiene: the child gets its own process group (pgid = pid), default dispositions
 (exec resets caught signals; ``restore_signals`` undoes CPython's ``SIGPIPE``/``SIGXFSZ``
 ignores) and an empty signal mask (the fork copies the spawning thread's mask, so it is
@@ -43,6 +51,12 @@ from mittnite.runtime.goerrors import SpawnError, no_command_error, start_error
 from mittnite.runtime.lookpath import resolve_command
 from mittnite.runtime.reaper import ReapedHook, Reaper
 from mittnite.runtime.signals import kill_group
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mittnite.runtime.activation import Handoff
 
 __all__ = ["NUL_IN_ENVIRONMENT", "Child", "SpawnError", "spawn"]
 
@@ -163,6 +177,7 @@ def spawn(
     stdout: int | None = None,
     stderr: int | None = None,
     label: str | None = None,
+    handoff: Handoff | None = None,
 ) -> Child:
     """Start ``argv`` as a child in its own process group and register it with ``reaper``.
 
@@ -172,7 +187,9 @@ def spawn(
     to inherit mittnite's. ``stdin``/``stdout``/``stderr`` are file descriptors
     (duplicated into the child, left open here), ``subprocess.DEVNULL`` or ``None`` to
     inherit. All other descriptors are closed in the child. ``label`` (a job's name) is
-    what orphans from this process's group or session are attributed to.
+    what orphans from this process's group or session are attributed to. ``handoff``
+    gives the child listening sockets at descriptors 3.. with systemd's ``LISTEN_*``
+    variables (socket activation).
 
     Must be called from the reaper's event loop thread. Raises ``SpawnError`` with Go's
     text when the command cannot be started.
@@ -192,11 +209,18 @@ def spawn(
     if empty_stdin is not None:
         stdin = empty_stdin
     try:
+        preexec: Callable[[], None] | None = None
+        if handoff is not None:
+            own = entries if entries is not None else _own_environment()
+            preexec = handoff.prepare(path, arguments, own)
         with _empty_signal_mask():
             if forkexec.supported():
-                pid, hook = _start_direct(arguments, path, entries, cwd, stdin, stdout, stderr)
+                start = _start_direct
             else:
-                pid, hook = _start_with_popen(arguments, path, entries, cwd, stdin, stdout, stderr)
+                start = _start_with_popen
+            pid, hook = start(
+                arguments, path, entries, cwd, stdin, stdout, stderr, preexec, handoff
+            )
     except OSError as error:
         number = error.errno if error.errno is not None else errno.EIO
         failed_in_cwd = cwd is not None and error.filename == cwd and cwd != path
@@ -219,6 +243,11 @@ def _empty_input() -> int | None:
     return read_end
 
 
+def _own_environment() -> list[bytes]:
+    """mittnite's environment as entries (what a child inherits without ``env``)."""
+    return [name + b"=" + value for name, value in os.environb.items()]
+
+
 def _start_direct(
     arguments: tuple[str, ...],
     path: str,
@@ -227,6 +256,8 @@ def _start_direct(
     stdin: int | None,
     stdout: int | None,
     stderr: int | None,
+    preexec: Callable[[], None] | None = None,
+    handoff: Handoff | None = None,
 ) -> tuple[int, ReapedHook | None]:
     opened: list[int] = []
 
@@ -238,6 +269,7 @@ def _start_direct(
             return opened[-1]
         return fd
 
+    pid: int | None = None
     try:
         pid = forkexec.fork_exec(
             [os.fsencode(argument) for argument in arguments],
@@ -247,10 +279,16 @@ def _start_direct(
             stdin=descriptor(stdin, os.O_RDONLY),
             stdout=descriptor(stdout, os.O_WRONLY),
             stderr=descriptor(stderr, os.O_WRONLY),
+            preexec_fn=preexec,
         )
     finally:
         for fd in opened:
             os.close(fd)
+        if handoff is not None:
+            # No pid: the fork failed, or the child failed before the handoff and
+            # fork_exec reaped it. Otherwise this learns whether the exec worked.
+            handoff.finish(pid)
+    assert pid is not None
     return pid, None
 
 
@@ -262,19 +300,33 @@ def _start_with_popen(
     stdin: int | None,
     stdout: int | None,
     stderr: int | None,
+    preexec: Callable[[], None] | None = None,
+    handoff: Handoff | None = None,
 ) -> tuple[int, ReapedHook | None]:
-    popen = subprocess.Popen(
-        arguments,
-        executable=path,
-        env=None if entries is None else as_mapping(entries),
-        cwd=cwd,
-        stdin=stdin,
-        stdout=stdout,
-        stderr=stderr,
-        close_fds=True,
-        process_group=0,
-        restore_signals=True,
-    )
+    try:
+        popen = subprocess.Popen(
+            arguments,
+            executable=path,
+            env=None if entries is None else as_mapping(entries),
+            cwd=cwd,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            close_fds=True,
+            process_group=0,
+            restore_signals=True,
+            preexec_fn=preexec,
+        )
+    except BaseException:
+        if handoff is not None:
+            handoff.finish(None)
+        raise
+    if handoff is not None:
+        try:
+            handoff.finish(popen.pid)
+        except OSError:
+            popen.returncode = 127  # reaped by finish(); Popen must never wait for it
+            raise
 
     def reaped(status: ExitStatus) -> None:
         # Runs synchronously inside the reaper: from here on Popen believes the child is

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from ..config.model import Duration, JobConfig, Signal, Watch, WatchCommand
     from ..core.job import Action
     from ..logs.logger import BoundLogger
+    from ..runtime.activation import ActivatedSockets
     from ..runtime.exitstatus import ExitStatus
     from ..runtime.pipes import OutputReader
     from ..runtime.spawn import Child
@@ -229,22 +230,27 @@ class SupervisedJob:
                 on_ready=self._ready_verdict,
                 on_unhealthy=self.unhealthy,
             )
+        self._activated: ActivatedSockets | None = None
 
     # -- listen blocks without lazy ---------------------------------------------------------
     def open_listeners(self) -> None:
-        """Forward ``listen`` addresses to the (already running) upstream.
+        """Open the ``listen`` blocks, before the first start.
 
-        The README documents ``listen`` for every job; the original ignores it
-        unless the job is lazy.
+        Forwarded blocks forward to the (already running) upstream: the README documents
+        ``listen`` for every job; the original ignores it unless the job is lazy.
+        Activated blocks (``activate = true``) are handed to every process of the job
+        (:meth:`_spawn`); they stay open across restarts, so connections arriving
+        meanwhile wait in the accept queue instead of being refused.
         """
         if not self.config.listeners or self._listeners is not None:
             return
         from .lazy import JobListeners, listener_specs
 
         self._listeners = JobListeners(
-            self.name, listener_specs(self.config.listeners), logger=self.log
+            self.name, listener_specs(self.config.listeners, self.name), logger=self.log
         )
         self._listeners.open()
+        self._activated = self._listeners.activated
 
     @property
     def listeners(self) -> JobListeners | None:
@@ -252,9 +258,17 @@ class SupervisedJob:
         return self._listeners
 
     async def close_listeners(self) -> None:
+        """Close the forwarders; activated sockets stay until :meth:`shutdown` (a
+        restart may still be due, and needs them)."""
         if self._listeners is not None:
-            listeners, self._listeners = self._listeners, None
-            await listeners.close()
+            await self._listeners.close_forwarders()
+
+    def _close_activated(self) -> None:
+        """No process of this job will start again: release the activated sockets (a
+        running process keeps its own copies until it stops)."""
+        activated, self._activated = self._activated, None
+        if activated is not None:
+            activated.close()
 
     # -- watches ----------------------------------------------------------------------------
     def start_watching(self) -> None:
@@ -314,6 +328,7 @@ class SupervisedJob:
 
     def shutdown(self) -> None:
         self._apply(self.machine.shutdown())
+        self._close_activated()
 
     def watch_triggered(self, signum: int, restart: bool) -> None:
         self._apply(self.machine.watch_triggered(signum, restart))
@@ -382,6 +397,13 @@ class SupervisedJob:
         except OSError as exc:
             self._apply(self.machine.spawn_failed(f"open {exc.filename}: {exc.strerror}"))
             return
+        handoff = None
+        if self._listeners is not None and self._listeners.activated is not None:
+            if self._activated is None:  # closed at shutdown: no process may start now
+                plan.close_all()
+                self._apply(self.machine.spawn_failed("its listening sockets are closed"))
+                return
+            handoff = self._activated.handoff()
         try:
             child = spawn(
                 [config.command, *(config.args or ())],
@@ -392,6 +414,7 @@ class SupervisedJob:
                 stderr=plan.child_fds["stderr"],
                 reaper=self.context.reaper,
                 label=config.name,
+                handoff=handoff,
             )
         except SpawnError as exc:
             plan.close_all()

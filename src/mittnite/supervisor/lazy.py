@@ -22,6 +22,28 @@ Fixes over the original: a listener that fails to bind fails the start of the jo
 whichever listener it is (the original swallowed failures of all but the first); unix
 socket files are removed on shutdown and stale ones replaced at start; an exec failure
 closes the waiting connections with the error instead of killing every listener.
+
+Ours: a ``listen`` block with ``proxyProtocol`` sends a PROXY protocol header to the
+upstream (:meth:`~mittnite.runtime.forward.Forwarder.send_proxy_header`); one with
+``activate = true`` is not forwarded at all: its listening socket is handed to the job
+(:mod:`mittnite.runtime.activation`), at descriptors 3.. in ``listen`` order, and the
+job accepts its clients itself. Forwarded and activated blocks may be mixed in a job.
+For a lazy job the activated sockets work like this (the machine is the same):
+
+* while no process runs, mittnite *watches* them: the first connection waits in the
+  kernel's accept queue, raises "process needed" and is accepted by the job once it
+  runs; nothing is dialled and ``spinUpTimeout`` does not apply;
+* while the process runs, mittnite samples the sockets' activity (connections queued,
+  connections the job holds: ``runtime.sockdiag``) every ``coolDownTimeout``/10
+  (clamped to 50 ms .. 1 s) and reports it to the machine as one virtual connection,
+  opened while busy and closed when idle, which arms the exact cool-down;
+* after a stop (cool-down, API) the sockets are watched again: a connection that is
+  already queued starts the job again at once;
+* after a failed start or a quick exit the machine holds off new starts (back-off); the
+  queued connections are then accepted and closed at once (``closed queued connections``
+  with the count), as forwarded connections are refused, rather than left to hang;
+* the sockets stay open (and keep queueing) from boot until shutdown, where they are
+  closed once the process is gone.
 """
 
 from __future__ import annotations
@@ -43,6 +65,7 @@ from ..core.lazy import (
     StopProcess,
 )
 from ..logs.ring import LogRing
+from ..runtime.activation import ActivatedSockets, ActivityMonitor
 from ..runtime.dial import Dialer
 from ..runtime.forward import Forwarder
 
@@ -55,6 +78,7 @@ if TYPE_CHECKING:
     from ..config.model import JobConfig, Listener
     from ..core.clock import Clock
     from ..core.job import Action
+    from ..runtime.activation import Handoff
     from ..runtime.forward import LogSink
 
     class ProcessControl(Protocol):
@@ -64,7 +88,8 @@ if TYPE_CHECKING:
 
         * ``start()`` returns once the OS process exists (not once it listens) and
           raises with the error text (Go's, e.g. ``fork/exec /x: no such file or
-          directory``) if it cannot be spawned;
+          directory``) if it cannot be spawned; ``start(handoff)`` (jobs with activated
+          sockets only) gives the process the job's listening sockets;
         * ``stop()`` sends the job's stop signal to the process group, SIGKILLs the group
           after the stop timeout (logging ``forcefully killed job``) and returns once the
           process is gone; it logs nothing else (the machine logs ``sending signal``);
@@ -77,7 +102,7 @@ if TYPE_CHECKING:
         @property
         def running(self) -> bool: ...
 
-        async def start(self) -> None: ...
+        async def start(self, handoff: Handoff | None = None) -> None: ...
 
         async def stop(self) -> None: ...
 
@@ -97,22 +122,57 @@ class LazyJobError(Exception):
 
 
 class ListenerSpec:
-    """One ``listen`` block, parsed: the label as written plus both addresses."""
+    """One ``listen`` block, parsed: the label as written plus both addresses.
 
-    __slots__ = ("forward", "label", "listen")
+    ``forward`` is None for an activated block (``activate``), whose socket goes to the
+    job under ``name`` (the effective ``LISTEN_FDNAMES`` entry); ``proxy_protocol`` is
+    the PROXY header version sent to the upstream (0: none).
+    """
 
-    def __init__(self, label: str, listen: Address, forward: Address) -> None:
+    __slots__ = ("activate", "forward", "label", "listen", "name", "proxy_protocol")
+
+    def __init__(
+        self,
+        label: str,
+        listen: Address,
+        forward: Address | None,
+        *,
+        proxy_protocol: int = 0,
+        activate: bool = False,
+        name: str = "",
+    ) -> None:
+        if forward is None and not activate:
+            raise ValueError("a listen block either forwards or is activated")
         self.label = label
         self.listen = listen
         self.forward = forward
+        self.proxy_protocol = proxy_protocol
+        self.activate = activate
+        self.name = name
 
 
-def listener_specs(listeners: Sequence[Listener] | None) -> list[ListenerSpec]:
+def listener_specs(listeners: Sequence[Listener] | None, job_name: str = "") -> list[ListenerSpec]:
     """The configured ``listen`` blocks, their addresses parsed at load time."""
     specs = []
     for listener in listeners or ():
-        assert listener.listen is not None and listener.upstream is not None, "checked at load"
-        specs.append(ListenerSpec(listener.address, listener.listen, listener.upstream))
+        assert listener.listen is not None, "checked at load"
+        if listener.activate:
+            spec = ListenerSpec(
+                listener.address,
+                listener.listen,
+                None,
+                activate=True,
+                name=listener.fd_name(job_name),
+            )
+        else:
+            assert listener.upstream is not None, "checked at load"
+            spec = ListenerSpec(
+                listener.address,
+                listener.listen,
+                listener.upstream,
+                proxy_protocol=listener.proxy_protocol,
+            )
+        specs.append(spec)
     return specs
 
 
@@ -140,7 +200,13 @@ class _ReportingDialer:
 
 
 class JobListeners:
-    """All ``listen`` blocks of one job: opened together, closed together."""
+    """All ``listen`` blocks of one job: opened together, closed together.
+
+    Forwarded blocks get a :class:`~mittnite.runtime.forward.Forwarder` each (in
+    :attr:`forwarders`); activated ones share one
+    :class:`~mittnite.runtime.activation.ActivatedSockets` (:attr:`activated`, None
+    when the job has none), whose order is the ``listen`` order.
+    """
 
     def __init__(
         self,
@@ -165,8 +231,12 @@ class JobListeners:
             hooks["on_connection_opened"] = on_connection_opened
         if on_connection_closed is not None:
             hooks["on_connection_closed"] = on_connection_closed
-        self.forwarders = [
-            Forwarder(
+        self._forwarder_of: dict[int, Forwarder] = {}
+        for index, spec in enumerate(self.specs):
+            if spec.activate:
+                continue
+            assert spec.forward is not None
+            forwarder = Forwarder(
                 spec.listen,
                 spec.forward,
                 logger=logger,
@@ -176,46 +246,72 @@ class JobListeners:
                 use_splice=use_splice,
                 **hooks,
             )
-            for spec in self.specs
-        ]
-        if on_upstream_connected is not None:
-            for forwarder in self.forwarders:
+            forwarder.send_proxy_header(spec.proxy_protocol)
+            if on_upstream_connected is not None:
                 forwarder.dialer = _ReportingDialer(forwarder.dialer, on_upstream_connected)  # type: ignore[assignment]
+            self._forwarder_of[index] = forwarder
+        self.forwarders = list(self._forwarder_of.values())
+        activated = [(spec.listen, spec.name) for spec in self.specs if spec.activate]
+        self.activated = ActivatedSockets(activated) if activated else None
 
     def open(self) -> None:
-        """Open every listener in order; if one fails, close the others and raise.
+        """Open every listener in ``listen`` order; if one fails, close the others and raise.
 
         The exception is ``runtime.listen.ListenError`` with Go's text
         (``listen tcp :80: bind: address already in use``).
         """
-        opened: list[Forwarder] = []
         try:
-            for spec, forwarder in zip(self.specs, self.forwarders, strict=True):
+            for index, spec in enumerate(self.specs):
                 self.log.log("info", "starting TCP listener", {"address": spec.label})
-                forwarder.open()
-                opened.append(forwarder)
+                forwarder = self._forwarder_of.get(index)
+                if forwarder is not None:
+                    forwarder.open()
+                else:
+                    assert self.activated is not None
+                    self.activated.open_next()
         except BaseException:
-            for forwarder in opened:
+            for forwarder in self.forwarders:
                 forwarder.stop_accepting()
+            if self.activated is not None:
+                self.activated.close()
             raise
 
     @property
     def addresses(self) -> list[str]:
-        """Where each listener is bound (real ports when ``:0`` was configured)."""
-        return [forwarder.address for forwarder in self.forwarders]
+        """Where each listener is bound, in ``listen`` order (real ports for ``:0``)."""
+        activated = iter(self.activated.addresses if self.activated is not None else ())
+        return [
+            self._forwarder_of[index].address if index in self._forwarder_of else next(activated)
+            for index in range(len(self.specs))
+        ]
 
     @property
     def active(self) -> int:
+        """Forwarded connections open now (activated ones are the job's own)."""
         return sum(forwarder.active for forwarder in self.forwarders)
 
     def stop_accepting(self) -> None:
+        """Forwarders stop accepting; activated sockets are no longer watched (they stay
+        open: a running job still accepts on them until it is stopped)."""
         for forwarder in self.forwarders:
             forwarder.stop_accepting()
+        if self.activated is not None:
+            self.activated.unwatch()
 
-    async def close(self) -> None:
-        """Stop accepting and end all connections (their close hooks run)."""
+    async def close_forwarders(self) -> None:
+        """Stop accepting and end all forwarded connections (their close hooks run)."""
         self.stop_accepting()
         await asyncio.gather(*(forwarder.close() for forwarder in self.forwarders))
+
+    def close_activated(self) -> None:
+        """Close the activated sockets (once no process of the job can need them)."""
+        if self.activated is not None:
+            self.activated.close()
+
+    async def close(self) -> None:
+        """Close everything: forwarders with their connections, activated sockets."""
+        await self.close_forwarders()
+        self.close_activated()
 
 
 class LazyJob:
@@ -268,6 +364,14 @@ class LazyJob:
         """The API's ``phase.reason`` (see :meth:`_track_phase`)."""
         self.phase_changed_at = 0.0
         """Wall-clock time of the last phase change, 0 for never."""
+        self.activated = self.listeners.activated
+        """The job's activated sockets (None: it only forwards)."""
+        self.sample_interval = min(max(cool_down_timeout / 10, _MIN_SAMPLE), _MAX_SAMPLE)
+        """How often a running process's activated sockets are sampled for activity."""
+        self.monitor: ActivityMonitor | None = None
+        self._virtual_open = False
+        """The activated sockets count as one open connection to the machine (busy)."""
+        self._rewatch: asyncio.TimerHandle | None = None
         process.set_exit_handler(self._exited)
 
     @classmethod
@@ -292,7 +396,7 @@ class LazyJob:
             cool_down = laziness.cool_down_timeout.nanoseconds
         return cls(
             config.name,
-            listener_specs(config.listeners),
+            listener_specs(config.listeners, config.name),
             process,
             logger=logger.with_fields(**{"job.name": config.name}),
             clock=clock,
@@ -313,15 +417,23 @@ class LazyJob:
         """
         self._apply(self.machine.boot())
         self.listeners.open()
+        self._watch()
 
     async def shutdown(self) -> None:
-        """Stop accepting, end all connections, stop the process and wait until it is gone."""
+        """Stop accepting, end all connections, stop the process and wait until it is gone.
+
+        Activated sockets are closed last: until its process is gone, the job accepts on
+        them (and a start under way still hands them over).
+        """
         self.listeners.stop_accepting()
+        self._cancel_rewatch()
+        self._stop_monitor()
         self._apply(self.machine.shutdown())
         self._fail_waiters(LazyJobError(f"job {self.name} is shutting down"))
-        await self.listeners.close()
+        await self.listeners.close_forwarders()
         while self._tasks:
             await asyncio.gather(*tuple(self._tasks), return_exceptions=True)
+        self.listeners.close_activated()
         for handle in self._timers.values():
             handle.cancel()
         self._timers.clear()
@@ -408,26 +520,123 @@ class LazyJob:
             self._dialling.add(task)
             task.add_done_callback(self._dialling.discard)
 
+    # -- activated sockets -------------------------------------------------------------------
+    def _watch(self) -> None:
+        """Wait for a connection on the activated sockets, while no process runs."""
+        self._cancel_rewatch()
+        if (
+            self.activated is None
+            or self.machine.shutting_down
+            or self.machine.state != LazyState.IDLE
+        ):
+            return
+        self.activated.watch(self._pending)
+
+    def _watch_after_drain(self) -> None:
+        """Watch again; after a pause if connections are still queued: a drain that could
+        not accept them (out of descriptors) must not turn into a busy loop."""
+        assert self.activated is not None
+        if self.activated.pending():
+            self._cancel_rewatch()
+            loop = asyncio.get_running_loop()
+            self._rewatch = loop.call_later(_REWATCH_PAUSE, self._watch)
+        else:
+            self._watch()
+
+    def _cancel_rewatch(self) -> None:
+        if self._rewatch is not None:
+            self._rewatch.cancel()
+            self._rewatch = None
+
+    def _pending(self, _index: int) -> None:
+        """A connection waits on an activated socket: it needs the process."""
+        actions = self.machine.process_needed()
+        self._apply(actions)
+        for action in actions:
+            if isinstance(action, Refuse):
+                self._drain(action.reason)  # back-off: do not leave it hanging
+                self._watch_after_drain()
+                return
+
+    def _drain(self, reason: str) -> None:
+        """Close the connections queued for a process that will not come now."""
+        assert self.activated is not None
+        closed = self.activated.drain()
+        if closed:
+            self.log.log(
+                "error", "closed queued connections", {"connections": closed, "error": reason}
+            )
+
+    def _virtual(self, busy: bool) -> None:
+        """The activated sockets' activity, as one connection opening and closing."""
+        if busy == self._virtual_open:
+            return
+        self._virtual_open = busy
+        if busy:
+            self._apply(self.machine.connection_opened())
+        else:
+            self._apply(self.machine.connection_closed())
+
+    def _start_monitor(self) -> None:
+        assert self.activated is not None
+        if self.monitor is None:
+            self.monitor = ActivityMonitor(
+                self.activated.sockets,
+                interval=self.sample_interval,
+                on_busy=lambda: self._virtual(True),
+                on_idle=lambda: self._virtual(False),
+            )
+        self.monitor.start()
+
+    def _stop_monitor(self) -> None:
+        if self.monitor is not None:
+            self.monitor.stop()
+
     # -- reports of the process control -------------------------------------------------------
     def _exited(self, success: bool, description: str) -> None:
+        if self.monitor is not None and self.monitor.running:
+            self.monitor.stop()
+            if self.monitor.served:  # the job accepted connections: it works
+                self._apply(self.machine.upstream_reached())
         self._apply(self.machine.exited(success, description))
+        self._virtual(False)
         if self.machine.state == LazyState.IDLE:
             self._fail_waiters(
                 LazyJobError(f"job {self.name} terminated before it could serve: {description}")
             )
+            self._activated_idle(f"job {self.name} terminated: {description}")
+
+    def _activated_idle(self, reason: str) -> None:
+        """No process any more: close what is queued if new starts are held off, watch."""
+        if self.activated is None or self.machine.shutting_down:
+            return
+        if self.machine.holding_off:
+            self._drain(reason)
+            self._watch_after_drain()
+        else:
+            self._watch()  # a connection already queued starts the job again at once
 
     async def _start_process(self) -> None:
         try:
-            await self.process.start()
+            if self.activated is not None:
+                await self.process.start(self.activated.handoff())
+            else:
+                await self.process.start()
         except Exception as error:
             self._apply(self.machine.start_failed(str(error)))
             self._fail_waiters(LazyJobError(f"failed to start job {self.name}: {error}"))
+            if self.machine.state == LazyState.IDLE:
+                self._activated_idle(f"failed to start job {self.name}: {error}")
             return
+        if self.activated is not None:
+            self._virtual(True)  # the connection that started it waits in the queue
         self._apply(self.machine.started())
         if self.machine.state == LazyState.RUNNING:
             ready, self._ready = self._ready, None
             if ready is not None and not ready.done():
                 ready.set_result(None)
+            if self.activated is not None:
+                self._start_monitor()
 
     def _fail_waiters(self, error: Exception) -> None:
         ready, self._ready = self._ready, None
@@ -438,8 +647,12 @@ class LazyJob:
     def _apply(self, actions: list[Action]) -> None:
         for action in actions:
             if isinstance(action, StartProcess):
+                if self.activated is not None:
+                    self._cancel_rewatch()
+                    self.activated.unwatch()  # the job accepts now; mittnite must not spin
                 self._spawn_task(self._start_process())
             elif isinstance(action, StopProcess):
+                self._stop_monitor()
                 self._spawn_task(self.process.stop())
             elif isinstance(action, StartTimer):
                 self._cancel_timer(action.name)
@@ -477,6 +690,11 @@ class LazyJob:
     def _fire(self, name: str) -> None:
         self._timers.pop(name, None)
         self._apply(self.machine.timer_fired(name))
+
+
+_MIN_SAMPLE = 0.05  # seconds between activity samples, at least ...
+_MAX_SAMPLE = 1.0  # ... and at most
+_REWATCH_PAUSE = 0.1  # before watching sockets whose queue could not be drained
 
 
 def _consume(future: asyncio.Future[None]) -> None:

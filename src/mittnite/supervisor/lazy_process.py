@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..config.model import JobConfig
+    from ..runtime.activation import Handoff
     from .context import RunContext
     from .lazy import LazyJob
 
@@ -46,8 +47,12 @@ class LazyProcess:
     def set_exit_handler(self, handler: Callable[[bool, str], None]) -> None:
         self._on_exit = handler
 
-    async def start(self) -> None:
-        """Spawn the process; raises with Go's error text if that is impossible."""
+    async def start(self, handoff: Handoff | None = None) -> None:
+        """Spawn the process; raises with Go's error text if that is impossible.
+
+        ``handoff``: the job's activated sockets, given to the process at 3.. with
+        ``LISTEN_*`` (socket activation).
+        """
         config = self.config
         plan = prepare_output(config, self.context, self.ring)
         try:
@@ -60,6 +65,7 @@ class LazyProcess:
                 stderr=plan.child_fds["stderr"],
                 reaper=self.context.reaper,
                 label=config.name,
+                handoff=handoff,
             )
         except Exception:
             plan.close_all()

@@ -6,8 +6,9 @@ Metrics are counted where things happen, by the objects they happen to, as plain
 numbers: a job's processes started (``JobMachine.runs``), its restarts and liveness
 restarts and last exit code (:class:`~.job.SupervisedJob`), its check attempts
 (:class:`~.health.JobHealth`), a probe's attempts (``Probe.attempts``), a lazy job's
-activations (``LazyMachine.starts``), a listener's connections and bytes
-(``Forwarder.accepted``, ``Forwarder.bytes_forwarded()``). The first scrape creates the
+activations (``LazyMachine.starts``), a forwarding listener's connections and bytes
+(``Forwarder.accepted``, ``Forwarder.bytes_forwarded()``; an activated ``listen``
+block's connections go to the job directly and are not counted). The first scrape creates the
 :class:`~mittnite.metrics.mittnite.MittniteMetrics` registry (so a run nobody scrapes
 never loads it); every scrape adds what each count grew since the previous one (so the
 counters never go down) and sets the gauges (phase, ready, up, last exit code, probe up)
@@ -87,6 +88,7 @@ class Observer:
                     (job.name, listener.address)
                     for job in ignition.unique_jobs
                     for listener in job.listeners or ()
+                    if not listener.activate
                 ],
             )
             for config in ignition.unique_jobs:
@@ -163,4 +165,7 @@ class Observer:
 
 
 def _forwarders(listeners: JobListeners) -> list[tuple[str, Forwarder]]:
-    return list(zip((spec.label for spec in listeners.specs), listeners.forwarders, strict=True))
+    """Each forwarded block's label and forwarder (activated blocks' connections are the
+    job's own: mittnite never sees them)."""
+    labels = [spec.label for spec in listeners.specs if not spec.activate]
+    return list(zip(labels, listeners.forwarders, strict=True))
