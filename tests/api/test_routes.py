@@ -11,6 +11,9 @@ from mittnite.api.routes import Match, NoMatch, clean_path, route, split_target
     ("method", "path", "expected"),
     [
         ("GET", "/v1/jobs", Match("list")),
+        ("GET", "/v1/metrics", Match("metrics")),
+        ("POST", "/v1/metrics", NoMatch(405)),
+        ("GET", "/v1/metrics/", NoMatch(404)),
         ("GET", "/v1/job/web/status", Match("status", "web")),
         ("POST", "/v1/job/web/start", Match("start", "web")),
         ("POST", "/v1/job/web/restart", Match("restart", "web")),

@@ -161,3 +161,32 @@ def test_rfc3339_nano_in_a_local_zone() -> None:
     finally:
         os.environ["TZ"] = "UTC"
         time.tzset()
+
+
+def test_our_keys_follow_the_original_document_only_when_given() -> None:
+    config = JobConfig(name="app", command="app", after=("db",))
+    plain = status_document(pid=None, running=False, reason="awaitingReadiness", last_change=0, config=config)
+    assert list(plain) == ["running", "phase", "config"]
+    assert "after" not in plain["config"]  # our config keys stay out of the original's shape
+    document = status_document(
+        pid=42,
+        running=True,
+        reason="started",
+        last_change=0,
+        config=config,
+        extras={
+            "readiness": {"ready": True, "since": 1_700_000_000.5, "message": ""},
+            "notify": {"state": "ready", "status": "serving"},
+            "waitingFor": [],
+        },
+    )
+    assert list(document) == ["pid", "running", "phase", "config", "readiness", "notify", "waitingFor"]
+    assert document["readiness"] == {
+        "ready": True,
+        "since": "2023-11-14T22:13:20.5Z",
+        "message": "",
+    }
+    assert encode_status(document).endswith(
+        b',"readiness":{"ready":true,"since":"2023-11-14T22:13:20.5Z","message":""},'
+        b'"notify":{"state":"ready","status":"serving"},"waitingFor":[]}'
+    )

@@ -1,11 +1,11 @@
-"""A minimal stand-in for the phase-2 wiring, to test the pieces together with real processes.
+"""A minimal stand-in for the supervisor's wiring, to test the pieces together with real processes.
 
 It plays the supervisor's part with the real components: the dependency machine decides
 who starts, the runtime spawns and reaps, health monitors run real checks (or listen on a
 real notify socket), verdicts go back to the dependency machine, liveness failures restart
 the process, and metrics are fed on each event. What it leaves out (back-off, API, output,
-lazy listeners) belongs to the supervisor and is not under test here. ``bench/gate_delay.py``
-uses it too.
+lazy listeners) belongs to the supervisor and is not under test here. (The real wiring is
+:mod:`mittnite.supervisor.jobs`; ``bench/gate_delay.py`` measures it through ``mittnite up``.)
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class Running:
 
 
 class Gate:
-    """Runs a few jobs with ``after`` ordering, readiness and liveness, like phase 2 will."""
+    """Runs a few jobs with ``after`` ordering, readiness and liveness, as the supervisor does."""
 
     def __init__(self, reaper: Reaper, specs: list[JobSpec]) -> None:
         self.reaper = reaper

@@ -1,7 +1,8 @@
 """The components together with real processes: ordering, notify, liveness, shutdown.
 
 :mod:`.gatekit` wires the dependency machine, the runtime, the checks and the metrics the
-way the supervisor will in phase 2; these tests show the pieces are enough for issue 17's
+way :mod:`mittnite.supervisor.jobs` does (the end-to-end versions, through
+``mittnite up``, are in ``tests/e2e/test_dependencies.py``); these tests show the pieces are enough for issue 17's
 scenarios. No timing asserts: orders of events and counts only.
 """
 

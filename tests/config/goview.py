@@ -17,7 +17,16 @@ from mittnite.config.load import decode_sources, find_config_files, read_sources
 from mittnite.config.problems import Problem
 
 EXTENSION_FIELDS = frozenset(
-    {"StopSignal", "StopTimeout", "ProxyProtocol", "Activate", "FdName"}
+    {
+        "StopSignal",
+        "StopTimeout",
+        "ProxyProtocol",
+        "Activate",
+        "FdName",
+        "After",
+        "Readiness",
+        "Liveness",
+    }
 )
 DIRECTIVES = ("Probes", "Files", "Jobs", "BootJobs")
 

@@ -237,3 +237,94 @@ def test_stop_then_start_before_exit_restarts_when_the_old_process_is_gone() -> 
     m.stop()
     m.start()
     assert Spawn() in m.exited(False, "signal: terminated")
+
+
+# ---- issue 17: fail() and unhealthy() ----------------------------------------------------
+
+
+def test_fail_ends_a_job_that_never_started() -> None:
+    m, clock = machine()
+    clock.advance(5)
+    actions = m.fail('job "web" will not start: it runs after "db", which failed')
+    assert actions == [
+        Finished("failed", error='job "web" will not start: it runs after "db", which failed')
+    ]
+    assert m.phase == Phase.FAILED and m.phase_changed_at == clock.wall()
+    assert not m.supervising
+    assert logs(actions) == []  # the dependency machine says it
+
+
+def test_fail_of_a_job_that_may_fail_is_not_fatal() -> None:
+    m, _ = machine(can_fail=True)
+    assert m.fail("dependency failed") == [Finished("failed")]
+
+
+def test_fail_is_ignored_once_the_job_runs_or_mittnite_stops() -> None:
+    m, _ = machine()
+    m.start()
+    m.spawned(7)
+    assert m.fail("too late") == []
+    assert m.phase == Phase.STARTED
+    stopping, _ = machine()
+    stopping.shutdown()
+    assert stopping.fail("during shutdown") == []
+
+
+def test_unhealthy_stops_the_process_and_its_exit_counts_as_a_failed_attempt() -> None:
+    m, clock = machine(stop_timeout=4.0)
+    m.start()
+    m.spawned(7)
+    clock.advance(0.5)  # shorter than the 1 s back-off: the streak goes on
+    actions = m.unhealthy("http: no answer from http://x/ within 1s")
+    assert actions == [
+        Log(
+            "error",
+            "liveness check failed; restarting job",
+            {"error": "http: no answer from http://x/ within 1s"},
+        ),
+        Log("info", "sending signal 15 to process group"),
+        SignalGroup(signal.SIGTERM),
+        StartTimer(KILL_TIMER, 4.0),
+    ]
+    exited = m.exited(False, "signal: terminated")
+    reason = "liveness check failed: http: no answer from http://x/ within 1s"
+    assert Log("error", "job exited with error", {"error": reason}) in exited
+    assert StartTimer(BACKOFF_TIMER, 1.0) in exited
+    assert m.phase == Phase.CRASH_LOOPING and m.policy.attempts == 1
+    assert m.last_error == reason
+    assert kinds(m.timer_fired(BACKOFF_TIMER)) == ["Log", "Spawn"]
+
+
+def test_unhealthy_uses_up_the_attempts_like_any_failure() -> None:
+    m, _ = machine(max_attempts=1)
+    m.start()
+    m.spawned(7)
+    m.unhealthy("tcp: connection refused")
+    actions = m.exited(False, "signal: killed")
+    assert actions[-1] == Finished(
+        "failed",
+        error="reached max retries for job web; last error: "
+        "liveness check failed: tcp: connection refused",
+    )
+
+
+def test_a_stop_requested_during_an_unhealthy_stop_wins() -> None:
+    m, _ = machine()
+    m.start()
+    m.spawned(7)
+    m.unhealthy("timeout")
+    m.stop()
+    actions = m.exited(False, "signal: terminated")
+    assert Finished("stopped") in actions and m.phase == Phase.STOPPED
+    m.start()
+    m.spawned(8)
+    assert m.exited(True, "exit status 0")[2] == Log("warning", "job exited without errors")
+
+
+def test_unhealthy_is_ignored_unless_the_process_runs() -> None:
+    m, _ = machine()
+    assert m.unhealthy("nothing runs") == []
+    m.start()
+    m.spawned(7)
+    m.stop()
+    assert m.unhealthy("already stopping") == []

@@ -30,7 +30,7 @@ def complete(line: str) -> list[str]:
 
 
 def test_commands_and_flags() -> None:
-    assert complete("") == ["completion", "help", "job", "version"]  # __complete is hidden
+    assert complete("") == ["completion", "help", "job", "metrics", "version"]  # __complete is hidden
     assert complete("job s") == ["start", "status", "stop"]
     assert complete("job start --w") == ["--wait", "--wait-for"]
     assert complete("job logs -") == [

@@ -98,6 +98,31 @@ class TestStatusLines:
             "  stderr log file: <not set>",
         ]
 
+    def test_readiness_waiting_and_notify_status(self) -> None:
+        waiting = {
+            "readiness": {"ready": False, "since": "0001-01-01T00:00:00Z", "message": "waiting "
+                          "for db (not ready: http: connection refused at 127.0.0.1:5432)"},
+            "waitingFor": ["db"],
+            "notify": {"state": "starting", "status": ""},
+        }
+        assert detail_lines(status(waiting), PLAIN)[5:] == [
+            "  ready: no: waiting for db (not ready: http: connection refused at 127.0.0.1:5432)",
+            "  waiting for: db",
+            "  notify state: starting",
+            "  status (STATUS=): <not set>",
+        ]
+        ready = {
+            "readiness": {"ready": True, "since": "2026-12-06T16:53:01Z", "message": ""},
+            "waitingFor": [],
+            "notify": {"state": "ready", "status": "serving 12 clients"},
+        }
+        assert detail_lines(status(ready), PLAIN)[5:] == [
+            "  ready: yes (since 2026-12-06T16:53:01Z)",
+            "  notify state: ready",
+            "  status (STATUS=): serving 12 clients",
+        ]
+        assert len(detail_lines(status({}), PLAIN)) == 5  # the original's jobs: as before
+
     @pytest.mark.parametrize(
         ("config", "expected"),
         [({}, 3), ({"maxAttempts": 5}, 5), ({"maxAttempts": -4}, -1), ({"-": 7}, 7)],

@@ -314,3 +314,25 @@ def test_all_interfaces_ipv4_and_ipv6(logs: LogCapture) -> None:
     addresses = run(main())
     assert addresses[0][0] == "0.0.0.0"
     assert len({port for _, port in addresses}) == 1
+
+
+def test_metrics_are_served_with_the_openmetrics_content_type(logs: LogCapture) -> None:
+    from mittnite.metrics.mittnite import MittniteMetrics
+
+    metrics = MittniteMetrics(jobs=["web"], process=False)
+    metrics.job_started("web")
+
+    async def scenario(server: ProbeServer) -> list[bytes]:
+        return [await fetch(server, get("/metrics")), await fetch(server, get("/metrics", "HEAD"))]
+
+    answer, head = serve({}, scenario, logs, metrics=metrics.render)
+    header, _, body = answer.partition(b"\r\n\r\n")
+    assert header.startswith(
+        b"HTTP/1.1 200 OK\r\n"
+        b"Content-Type: application/openmetrics-text; version=1.0.0; charset=utf-8\r\n"
+    )
+    assert body == metrics.render() and body.endswith(b"# EOF\n")
+    assert b'mittnite_job_starts_total{job="web"} 1\n' in body
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n") and head.endswith(b"\r\n\r\n")
+    without = serve({}, lambda server: fetch(server, get("/metrics")), logs)
+    assert without.startswith(b"HTTP/1.1 404 Not Found\r\n")

@@ -1,7 +1,8 @@
-# app starts once db answers its health check and the one-time job migrate succeeded.
-# Draft for issue 17: `readiness`, `liveness` and `after` are new keys. The original
-# mittnite ignores them (HCL v1 drops unknown keys), so this file also runs there,
-# without the ordering.
+# app starts once db answers its health check and the one-time job migrate succeeded;
+# db is restarted when its health check fails three times in a row; app tells mittnite
+# itself when it is ready (sd_notify). `after`, `readiness` and `liveness` are ours: the
+# original mittnite ignores them (HCL v1 drops unknown keys), so this file runs there
+# too, only without the ordering and the checks.
 
 job "db" {
   command = "python3"

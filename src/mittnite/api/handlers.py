@@ -1,5 +1,8 @@
 """What each route answers: the glue between routing, the registry and the wire.
 
+``GET /v1/metrics`` (ours) answers the run's metrics as ``/metrics`` on the probe
+port does (OpenMetrics text), so ``mittnitectl metrics`` needs only the API socket.
+
 Answers the original's clients rely on: ``200`` with an empty body for
 actions (they return at once and do not wait for the state change);
 ``application/json`` bodies for lists and status; Go ``http.Error`` texts
@@ -56,6 +59,8 @@ class Api:
             return error_response(404, "404 page not found")
         if found.action == "list":
             return Response(200, self.registry_names(), JSON)
+        if found.action == "metrics":
+            return self._metrics()
         job = self.registry.resolve(found.job)
         if job is None:
             return error_response(404, f'job "{found.job}" not found or is not controllable')
@@ -68,6 +73,14 @@ class Api:
         except NotReady as exc:
             return error_response(503, f'job "{found.job}" cannot be controlled yet: {exc}')
         return Response(200)
+
+    def _metrics(self) -> Response:
+        text = self.registry.metrics()
+        if text is None:
+            return error_response(404, "404 page not found")
+        from ..metrics.openmetrics import CONTENT_TYPE
+
+        return Response(200, text, {"Content-Type": CONTENT_TYPE})
 
     def registry_names(self) -> bytes:
         from .status import encode_job_names

@@ -79,6 +79,7 @@ class JobRegistry:
         else:
             assert common is not None
             reason, changed = common.machine.phase, common.machine.phase_changed_at
+        extras = getattr(self.jobs, "status_extras", None)
         document = status_document(
             pid=job.pid,
             running=job.running,
@@ -86,18 +87,25 @@ class JobRegistry:
             last_change=changed,
             config=config,
             secrets=self.secrets,
+            extras=extras(job.name) if extras is not None else None,
         )
         return encode_status(document)
+
+    def metrics(self) -> bytes | None:
+        """The run's metrics in OpenMetrics text (``None``: this server has none)."""
+        render = getattr(self.jobs, "render_metrics", None)
+        return render() if render is not None else None
 
     def start(self, job: Job) -> None:
         """Start the job if it is not running (a no-op while it runs)."""
         self._check_ready()
         lazy, common = _split(job)
         if lazy is not None:
+            self._check_not_waiting(lazy)
             lazy.start_process()
         else:
             assert common is not None
-            common.start()
+            common.start()  # a job that waits for its dependencies keeps waiting
 
     def stop(self, job: Job) -> None:
         """Stop signal now, SIGKILL after the job's stop timeout; it stays stopped."""
@@ -114,10 +122,18 @@ class JobRegistry:
         self._check_ready()
         lazy, common = _split(job)
         if lazy is not None:
+            self._check_not_waiting(lazy)
             lazy.restart_process()
         else:
             assert common is not None
             common.restart()
+
+    def _check_not_waiting(self, lazy: LazyJob) -> None:
+        """A lazy job whose listeners wait for its dependencies cannot be started yet."""
+        waiting = getattr(self.jobs, "waiting_for", None)
+        pending = waiting(lazy.name) if waiting is not None else []
+        if pending:
+            raise NotReady(f"it waits for {', '.join(pending)} (after)")
 
     def _check_ready(self) -> None:
         if not self.jobs.started:

@@ -1,6 +1,7 @@
 """Which route a request names: the original's gorilla/mux table, as a pure function.
 
 * ``GET /v1/jobs``
+* ``GET /v1/metrics`` (ours: the probe server's ``/metrics``, for ``mittnitectl metrics``)
 * ``GET /v1/job/{job}/status``
 * ``POST /v1/job/{job}/start`` / ``restart`` / ``stop``
 * ``GET /v1/job/{job}/logs``
@@ -90,6 +91,8 @@ def route(method: str, path: str) -> Match | NoMatch:
     parts = [unquote(part) for part in path.split("/")]
     if parts == ["", "v1", "jobs"]:
         return Match("list") if method == "GET" else NoMatch(405)
+    if parts == ["", "v1", "metrics"]:
+        return Match("metrics") if method == "GET" else NoMatch(405)
     # "", "v1", "job", name, action
     if len(parts) == 5 and parts[1] == "v1" and parts[2] == "job" and parts[3]:
         wanted = ACTIONS.get(parts[4])

@@ -6,12 +6,19 @@ running; ``workingDirectory``, ``stdout``, ``stderr`` only when set; ``"-"``
 (the deprecated ``max_attempts``) and ``maxAttempts`` only when written in the
 configuration (raw values, not the effective default). Slices that were not
 configured are ``null``; nested structs use Go's field names because they carry
-no JSON tags. Our own job keys (``stopSignal``, ``stopTimeout``) are not part of
-the original's document and are left out, so strict clients see the same shape.
-Our ``listen`` keys (``proxyProtocol``, ``activate``, ``name``) change what the
-block *is* (no ``forward`` at all with ``activate``), so they are shown, but only
-when set, as an ``omitempty`` field would be: without them the document is the
-original's.
+no JSON tags. Our own job keys (``stopSignal``, ``stopTimeout``, ``after``,
+``readiness``, ``liveness``) are not part of the original's ``config`` and are
+left out, so strict clients see the same shape. Our ``listen`` keys
+(``proxyProtocol``, ``activate``, ``name``) change what the block *is* (no
+``forward`` at all with ``activate``), so they are shown, but only when set, as an
+``omitempty`` field would be: without them the document is the original's.
+
+Ours, after ``config`` and only for jobs that use ``after``, ``readiness``,
+``liveness`` (or that another job runs after), so every other job's document
+stays the original's: ``readiness`` (``ready``, ``since`` as RFC 3339, ``message``
+saying why not), ``notify`` (``state``: starting/ready/reloading/stopping and the
+last ``STATUS=`` text) for jobs with a notify check, and ``waitingFor`` (the
+dependencies not ready yet while the job waits for them; ``[]`` otherwise).
 
 Secrets: the document holds no probe configuration at all; in addition, any
 registered probe password that happens to appear in a job's command, arguments
@@ -24,7 +31,7 @@ from ..gojson import encode, rfc3339_nano
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
     from ..config.model import JobConfig, Listener, WatchCommand
@@ -140,14 +147,23 @@ def status_document(
     last_change: float,
     config: JobConfig,
     secrets: Sequence[str] = (),
+    extras: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The whole status object; ``last_change`` is wall-clock seconds (0 = never)."""
+    """The whole status object; ``last_change`` is wall-clock seconds (0 = never).
+
+    ``extras`` are our keys (see the module doc), as the job set reports them;
+    ``readiness.since`` in wall-clock seconds.
+    """
     doc: dict[str, Any] = {}
     if running and pid is not None:
         doc["pid"] = pid
     doc["running"] = running
     doc["phase"] = {"reason": reason, "lastChange": rfc3339_nano(last_change)}
     doc["config"] = config_document(config, secrets)
+    for key, value in (extras or {}).items():
+        if key == "readiness":
+            value = {**value, "since": rfc3339_nano(value.get("since", 0.0))}
+        doc[key] = value
     return doc
 
 

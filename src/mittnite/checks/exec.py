@@ -27,9 +27,10 @@ from .base import CheckFailed
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
 
     from ..runtime.reaper import Reaper
+    from ..runtime.spawn import Environment
 
 __all__ = ["OUTPUT_TAIL", "ExecCheck"]
 
@@ -81,7 +82,7 @@ class ExecCheck:
         argv: Sequence[str],
         *,
         reaper: Reaper,
-        env: Mapping[str, str] | None = None,
+        env: Environment | None = None,
         cwd: str | None = None,
     ) -> None:
         if not argv or not argv[0]:

@@ -10,7 +10,7 @@ lets a dependent start within milliseconds of its dependency becoming ready.
 Fed sources (notify) call :meth:`observed`, :meth:`watchdog_ping`,
 :meth:`set_watchdog` and :meth:`watchdog_trigger` directly.
 
-Wiring (phase 2): one monitor per readiness block and one per liveness block of a job,
+Wiring (:mod:`mittnite.supervisor.health`): one monitor per readiness block and one per liveness block of a job,
 created with the job; ``start()`` on spawn (liveness: on the job's first readiness),
 ``stop()`` on exit; ``aclose()`` at shutdown. ``on_verdict`` feeds the dependency
 machine (readiness) or restarts the job (liveness).

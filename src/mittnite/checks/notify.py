@@ -13,7 +13,7 @@ stopping) and forwards the health-relevant parts to the job's monitors:
 :class:`NotifyCheck` offers the same state through the polled
 :class:`~mittnite.checks.base.Check` interface, for callers that only know that one.
 
-Wiring (phase 2): create one ``NotifyState`` per job with a notify socket, call
+Wiring (:mod:`mittnite.supervisor.health`): create one ``NotifyState`` per job with a notify socket, call
 ``reset()`` on each spawn, ``socket.start(state.apply)``; give the readiness monitor
 (``HealthMachine(polled=False)``) and the liveness monitor (``HealthMachine(polled=False,
 watchdog=interval)``) to the state. The API's job status adds ``state.status`` and

@@ -20,14 +20,21 @@ from .addresses import KNOWN_PROTOCOLS, Address, AddressError, parse_address
 from .hcl import Pos, StructValue
 from .model import (
     DEFAULT_BOOT_TIMEOUT,
+    DEFAULT_CHECK_TIMEOUT,
     DEFAULT_COOL_DOWN_TIMEOUT,
+    DEFAULT_LIVENESS_FAILURES,
+    DEFAULT_LIVENESS_INTERVAL,
+    DEFAULT_READINESS_FAILURES,
+    DEFAULT_READINESS_INTERVAL,
     DEFAULT_SPIN_UP_TIMEOUT,
     AmqpProbe,
     BootJobConfig,
     Credentials,
     Duration,
     EnvRef,
+    ExecCheck,
     FileConfig,
+    HealthCheck,
     Host,
     HttpProbe,
     Ignition,
@@ -97,8 +104,20 @@ _BASE_PLACES = {
     "one_time": "OneTime",
     "laziness": "Laziness",
     "listeners": "Listeners",
+    "after": "After",
+    "readiness": "Readiness",
+    "liveness": "Liveness",
     # boot jobs
     "timeout": "Timeout",
+}
+_CHECK_PLACES = {
+    "http": "HTTP",
+    "tcp": "TCP",
+    "exec": "Exec",
+    "notify": "Notify",
+    "interval": "Interval",
+    "timeout": "Timeout",
+    "failures": "Failures",
 }
 _LISTENER_PLACES = {
     "address": "Address",
@@ -287,6 +306,29 @@ class Builder:
                 )
         watches = v["Watches"]
         listeners = v["Listeners"]
+        after = tuple(v["After"] or ())
+        readiness = self.health_check(v, "Readiness", label)
+        liveness = self.health_check(v, "Liveness", label)
+        if readiness is not None and (laziness is not None or v["OneTime"]):
+            ready_means = (
+                "a lazy job is ready once it listens"
+                if laziness is not None
+                else "a one-time job is done when it exits 0"
+            )
+            self.warning(
+                self.source(v, "Readiness"),
+                f"{label}: readiness is ignored: {ready_means}",
+                "remove the readiness block",
+            )
+            readiness = None
+        if liveness is not None and laziness is not None:
+            self.warning(
+                self.source(v, "Liveness"),
+                f"{label}: liveness is ignored for lazy jobs (they are stopped when idle and "
+                "started by the next connection)",
+                "remove the liveness block",
+            )
+            liveness = None
         return JobConfig(
             **fields,
             watches=None if watches is None else tuple(self.watch(label, w) for w in watches),
@@ -297,7 +339,138 @@ class Builder:
             listeners=None
             if listeners is None
             else tuple(self.listener(label, item) for item in listeners),
+            after=tuple(str(name) for name in after),
+            after_places=tuple(self.placed(name, v) for name in after),
+            readiness=readiness,
+            liveness=liveness,
         )
+
+    def placed(self, text: str, block: StructValue) -> Source:
+        """Where a :class:`~.hcl.PlacedStr` was written (the block for a plain string)."""
+        pos = getattr(text, "pos", None) or block.pos or Pos(0, 0)
+        return Source(self.file, pos.line, pos.column)
+
+    def health_check(self, v: StructValue, go_name: str, label: str) -> HealthCheck | None:
+        """A ``readiness``/``liveness`` block, every value checked where it was written."""
+        block = v[go_name]
+        if block is None or go_name in v.failed:
+            return None
+        what = go_name.lower()
+        where = f"{label}: {what}"
+        readiness = what == "readiness"
+        interval = self.duration(
+            block,
+            "Interval",
+            f"{where}: interval",
+            DEFAULT_READINESS_INTERVAL if readiness else DEFAULT_LIVENESS_INTERVAL,
+        )
+        timeout = self.duration(block, "Timeout", f"{where}: timeout", DEFAULT_CHECK_TIMEOUT)
+        for go_field, duration, default in (
+            ("Interval", interval, DEFAULT_READINESS_INTERVAL),
+            ("Timeout", timeout, DEFAULT_CHECK_TIMEOUT),
+        ):
+            if duration.written and duration.nanoseconds <= 0:
+                self.error(
+                    self.source(block, go_field),
+                    f"{where}: {go_field.lower()} must be longer than 0 (found {duration})",
+                    f'write e.g. "{default}"',
+                )
+        failures = block["Failures"]
+        if failures is None or "Failures" in block.failed:
+            failures = DEFAULT_READINESS_FAILURES if readiness else DEFAULT_LIVENESS_FAILURES
+        elif failures < 1:
+            self.error(
+                self.source(block, "Failures"),
+                f"{where}: failures must be at least 1 (found {failures})",
+                "write how many failures in a row count, e.g. 3",
+            )
+            failures = 1
+        check = HealthCheck(
+            interval=interval if interval.nanoseconds > 0 else DEFAULT_READINESS_INTERVAL,
+            timeout=timeout if timeout.nanoseconds > 0 else DEFAULT_CHECK_TIMEOUT,
+            failures=failures,
+            http=self.check_url(block, where),
+            tcp=self.check_address(block, where),
+            exec=self.exec_check(block, where),
+            notify=block["Notify"],
+            source=self.source(v, go_name),
+            places=self.places(block, _CHECK_PLACES),
+        )
+        written = (
+            ("http", "HTTP", bool(block["HTTP"])),
+            ("tcp", "TCP", bool(block["TCP"])),
+            ("exec", "Exec", block["Exec"] is not None),
+            ("notify", "Notify", bool(block["Notify"])),
+        )
+        kinds = tuple(kind for kind, go_field, given in written if given or go_field in block.failed)
+        if not kinds:
+            self.error(
+                check.source,
+                f"{where} names no check",
+                'give one of: http = "http://...", tcp = "host:port", '
+                'exec { command = "..." } or notify = true',
+            )
+        elif len(kinds) > 1:
+            self.error(
+                check.where(kinds[1]),
+                f"{where} has several checks ({', '.join(kinds)}); one kind per block",
+                f"keep one of {', '.join(kinds)}",
+            )
+        return check
+
+    def check_url(self, block: StructValue, where: str) -> str:
+        url: str = block["HTTP"]
+        if not url or "HTTP" in block.failed:
+            return ""
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - evaluated for its error
+        except ValueError as exc:
+            self.error(self.source(block, "HTTP"), f"{where}: http: {url}: {exc}",
+                       'write e.g. "http://127.0.0.1:8080/health"')
+            return ""
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.error(
+                self.source(block, "HTTP"),
+                f"{where}: http: {_quoted(url)} is not an http:// or https:// URL with a host",
+                'write e.g. "http://127.0.0.1:8080/health"',
+            )
+            return ""
+        return url
+
+    def check_address(self, block: StructValue, where: str) -> Address | None:
+        text: str = block["TCP"]
+        if not text or "TCP" in block.failed:
+            return None
+        try:
+            address = parse_address(text, "tcp")
+        except AddressError as exc:
+            self.error(self.source(block, "TCP"), f"{where}: tcp: {exc}", exc.hint)
+            return None
+        if address.port == 0:
+            self.error(
+                self.source(block, "TCP"),
+                f"{where}: tcp: {_quoted(text)} needs a port other than 0",
+                'write e.g. "127.0.0.1:5432"',
+            )
+            return None
+        return address
+
+    def exec_check(self, block: StructValue, where: str) -> ExecCheck | None:
+        command = block["Exec"]
+        if command is None or "Exec" in block.failed:
+            return None
+        if not command["Command"]:
+            if "Command" not in command.failed:
+                self.error(
+                    self.source(block, "Exec"),
+                    f"{where}: exec has no command",
+                    'write exec { command = "pg_isready"  args = ["-h", "127.0.0.1"] }',
+                )
+            return None
+        return ExecCheck(command["Command"], tuple(command["Args"] or ()))
 
     def watch(self, label: str, w: StructValue) -> Watch:
         where = f'{label}: watch "{w["Filename"]}"'

@@ -16,6 +16,7 @@ from .model import (
     Duration,
     EnvRef,
     FileConfig,
+    HealthCheck,
     Host,
     Ignition,
     JobConfig,
@@ -160,6 +161,36 @@ def _job(job: JobConfig, default_stop_timeout: str, secrets: Sequence[str]) -> d
                 "coolDownTimeout": str(job.laziness.cool_down_timeout),
             },
             "listen": [_listener(item, job.name) for item in job.listeners or ()],
+            "after": list(job.after),
+            "readiness": _health(job.readiness, secrets),
+            "liveness": _health(job.liveness, secrets),
+        }
+    )
+    return out
+
+
+def _health(check: HealthCheck | None, secrets: Sequence[str]) -> Any:
+    """A readiness/liveness block: its one check and the effective timing."""
+    if check is None:
+        return None
+    out: dict[str, Any] = {"type": check.kind}
+    if check.http:
+        out["http"] = _masked(mask_url(check.http), secrets)
+    if check.tcp is not None:
+        out["tcp"] = str(check.tcp)
+    if check.exec is not None:
+        out["exec"] = {
+            "command": _masked(check.exec.command, secrets),
+            "args": _strings(check.exec.args, secrets),
+        }
+    if check.notify:
+        out["notify"] = True
+    out.update(
+        {
+            "interval": str(check.interval),
+            "timeout": str(check.timeout),
+            "failures": check.failures,
+            "source": str(check.source),
         }
     )
     return out

@@ -229,6 +229,64 @@ class Laziness:
     cool_down_timeout: Duration = DEFAULT_COOL_DOWN_TIMEOUT
 
 
+DEFAULT_CHECK_TIMEOUT = Duration(1 * _SECOND)
+DEFAULT_READINESS_INTERVAL = Duration(1 * _SECOND)
+DEFAULT_LIVENESS_INTERVAL = Duration(10 * _SECOND)
+DEFAULT_READINESS_FAILURES = 1
+DEFAULT_LIVENESS_FAILURES = 3
+CHECK_KINDS = ("http", "tcp", "exec", "notify")
+
+
+@record
+class ExecCheck:
+    """``exec { command = "pg_isready"  args = [...] }`` of a readiness or liveness block."""
+
+    command: str
+    args: tuple[str, ...] = ()
+
+
+@record
+class HealthCheck:
+    """A job's ``readiness { ... }`` or ``liveness { ... }`` block (ours).
+
+    Exactly one kind is set (``validate`` reports none or several): ``http`` (an
+    http:// or https:// URL; 2xx/3xx passes), ``tcp`` (a parsed ``host:port``; a
+    connection passes), ``exec`` (exit status 0 passes) or ``notify`` (the job
+    reports itself through ``$NOTIFY_SOCKET``). ``interval`` is the time between two
+    attempts (for a notify liveness: the watchdog deadline), ``timeout`` bounds one
+    attempt, ``failures`` is the number of consecutive failures that count.
+    """
+
+    interval: Duration
+    timeout: Duration = DEFAULT_CHECK_TIMEOUT
+    failures: int = 1
+    http: str = ""
+    tcp: Address | None = None
+    exec: ExecCheck | None = None
+    notify: bool = False
+    source: Source = NOWHERE
+    places: Places = ()
+
+    @property
+    def kind(self) -> str | None:
+        """The check's kind (``None`` when the block names none)."""
+        kinds = self.kinds_given
+        return kinds[0] if kinds else None
+
+    @property
+    def kinds_given(self) -> tuple[str, ...]:
+        given = (
+            ("http", bool(self.http)),
+            ("tcp", self.tcp is not None),
+            ("exec", self.exec is not None),
+            ("notify", self.notify),
+        )
+        return tuple(kind for kind, present in given if present)
+
+    def where(self, name: str) -> Source:
+        return place(self.places, name, self.source)
+
+
 @record
 class BaseJob:
     """Fields shared by jobs and boot jobs (the original's ``BaseJobConfig``)."""
@@ -265,6 +323,24 @@ class JobConfig(BaseJob):
     one_time: bool = False
     laziness: Laziness | None = None
     listeners: tuple[Listener, ...] | None = None
+    # ours (issue 17): ordering and health
+    after: tuple[str, ...] = ()
+    """Names this job starts after, in the order written (each entry's place: ``after_places``)."""
+    after_places: tuple[Source, ...] = ()
+    readiness: HealthCheck | None = None
+    liveness: HealthCheck | None = None
+
+    def after_source(self, name: str) -> Source:
+        """Where ``name`` was written in this job's ``after`` (the block if nowhere)."""
+        for entry, source in zip(self.after, self.after_places, strict=False):
+            if entry == name:
+                return source
+        return self.where("after")
+
+    @property
+    def uses_notify(self) -> bool:
+        """Whether the job gets a ``NOTIFY_SOCKET`` (a notify readiness or liveness)."""
+        return any(c is not None and c.notify for c in (self.readiness, self.liveness))
 
     @property
     def effective_max_attempts(self) -> int:

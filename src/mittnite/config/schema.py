@@ -6,7 +6,8 @@ hcl v1's rules exactly (``Host`` and ``Credentials`` are nested blocks, probe
 kinds are pointers, jobs embed the base job fields).
 
 ``stopSignal`` and ``stopTimeout`` (jobs), ``proxyProtocol``, ``activate`` and ``name``
-(``listen`` blocks) are our additions (the original ignores unknown keys, so
+(``listen`` blocks), a job's ``after``, ``readiness`` and ``liveness`` are our
+additions (the original ignores unknown keys, so
 configurations using them still load there).
 """
 
@@ -17,6 +18,7 @@ from .hcl.types import (
     Field,
     IntType,
     MapType,
+    PlacedStringType,
     PtrType,
     SliceType,
     StringType,
@@ -162,6 +164,34 @@ _BASE_JOB_FIELDS = (
 
 _ATTEMPTS_HINT = "write a number of runs, e.g. 3, or -1 to retry forever"
 
+# Ours (issue 17): when is a job ready, is it still alive, and what must run before it.
+EXEC_CHECK = StructType(
+    "ExecCheck", (Field("Command", "command", S), Field("Args", "args", SliceType(S)))
+)
+HEALTH_CHECK = StructType(
+    "HealthCheck",
+    (
+        Field("HTTP", "http", S),
+        Field("TCP", "tcp", S),
+        Field("Exec", "exec", PtrType(EXEC_CHECK)),
+        Field("Notify", "notify", B),
+        Field("Interval", "interval", S),
+        Field("Timeout", "timeout", S),
+        Field(
+            "Failures",
+            "failures",
+            PtrType(I),
+            hint="write how many failures in a row count, e.g. 3",
+        ),
+    ),
+    {
+        "url": 'write http = "http://127.0.0.1:8080/health"',
+        "command": 'an exec check is a block: exec { command = "..."  args = [...] }',
+        "threshold": "did you mean 'failures'?",
+        "period": "did you mean 'interval'?",
+    },
+)
+
 JOB = StructType(
     "JobConfig",
     (
@@ -172,8 +202,22 @@ JOB = StructType(
         Field("OneTime", "oneTime", B),
         Field("Laziness", "lazy", PtrType(LAZINESS)),
         Field("Listeners", "listen", SliceType(LISTENER)),
+        Field(
+            "After",
+            "after",
+            SliceType(PlacedStringType()),
+            extension=True,
+            hint='write a list of job names, e.g. after = ["db", "migrate"]',
+        ),
+        Field("Readiness", "readiness", PtrType(HEALTH_CHECK), extension=True),
+        Field("Liveness", "liveness", PtrType(HEALTH_CHECK), extension=True),
     ),
-    {"restart": "jobs restart automatically; see maxAttempts and canFail"},
+    {
+        "restart": "jobs restart automatically; see maxAttempts and canFail",
+        "depends_on": "did you mean 'after'?",
+        "dependson": "did you mean 'after'?",
+        "requires": "did you mean 'after'?",
+    },
 )
 
 BOOT_JOB = StructType("BootJobConfig", (*_BASE_JOB_FIELDS, Field("Timeout", "timeout", S)))

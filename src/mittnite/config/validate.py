@@ -5,7 +5,8 @@ looked at as a whole: names defined twice, probes without a type or with
 several, listen addresses that collide with each other or with the probe
 server's port, ``listen`` blocks whose keys do not go together (a block either
 forwards, optionally with a PROXY protocol header, or hands its socket to the
-job with ``activate``).
+job with ``activate``), and the ``after`` graph (unknown names, cycles), each
+reported at the ``after`` entry that names the other end.
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ from collections.abc import Iterator
 
 from .model import Ignition, Source
 from .problems import Problem
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..core.deps import Node
+    from .problems import Severity
 
 DEFAULT_PROBE_PORT = 9102
 
@@ -25,7 +31,44 @@ def check(ignition: Ignition, probe_port: int | None = DEFAULT_PROBE_PORT) -> li
         *_probe_types(ignition),
         *_listen_modes(ignition),
         *_collisions(ignition, probe_port),
+        *_dependencies(ignition),
     ]
+
+
+def dependency_nodes(ignition: Ignition) -> list[Node]:
+    """The ``after`` graph of a run: every job (first definition) and every boot job."""
+    from ..core.deps import Node, NodeKind
+
+    nodes = []
+    for job in ignition.unique_jobs:
+        if job.is_lazy:
+            kind = NodeKind.LAZY
+        elif job.one_time:
+            kind = NodeKind.ONE_TIME
+        else:
+            kind = NodeKind.JOB
+        nodes.append(Node(job.name, kind, job.after, job.readiness is not None))
+    nodes.extend(Node(boot.name, NodeKind.BOOT) for boot in ignition.boot_jobs)
+    return nodes
+
+
+def _dependencies(ignition: Ignition) -> Iterator[Problem]:
+    """Unknown names and cycles in ``after``, at the entry naming the other end."""
+    jobs = {job.name: job for job in ignition.unique_jobs}
+    if not any(job.after for job in jobs.values()):
+        return  # the graph machinery is not even imported
+    from ..core.deps import check_graph
+
+    for problem in check_graph(dependency_nodes(ignition)):
+        job = jobs.get(problem.dependent)
+        where = job.after_source(problem.dependency) if job is not None else None
+        hint = ""
+        if problem.cycle:
+            hint = "remove one of the after entries of the cycle"
+        elif problem.message.endswith("no job of that name"):
+            hint = "name a job, lazy job, one-time job or boot job defined in the configuration"
+        severity: Severity = "error" if problem.severity == "error" else "warning"
+        yield Problem(severity, problem.message, where, hint=hint)
 
 
 def _duplicates(ignition: Ignition) -> Iterator[Problem]:

@@ -27,7 +27,7 @@ Shutdown follows the reverse order: a node is told to stop once none of its depe
 is active any more (starting, running or ready), so the stop is as parallel as the graph
 allows and driven by ``stopped`` events.
 
-Wiring (phase 2, see the report of issue 17):
+Wiring (:mod:`mittnite.supervisor.jobs`, the config side in :mod:`mittnite.config.validate`):
 
 * the config layer builds one :class:`Node` per job/lazy job/boot job/one-time job and
   calls :func:`check_graph` in ``validate``; each :class:`Problem` names the dependent
@@ -46,9 +46,7 @@ Wiring (phase 2, see the report of issue 17):
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
-
+from ..config.record import record
 from .job import Action, CancelTimer, Log, StartTimer, go_seconds
 
 TYPE_CHECKING = False
@@ -97,13 +95,15 @@ _KIND_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Node:
     """One participant of the graph, as the config layer describes it.
 
     ``after`` lists the names this node waits for, in the order written. ``readiness``
     says whether a readiness check decides when the node is ready; without one a job is
-    ready as soon as it started (as today).
+    ready as soon as it started (as today). (A record, not a dataclass: this module is
+    on every ``mittnite up``'s start-up path, and frozen dataclasses cost a millisecond
+    each to define.)
     """
 
     name: str
@@ -111,12 +111,8 @@ class Node:
     after: tuple[str, ...] = ()
     readiness: bool = False
 
-    def __post_init__(self) -> None:
-        if self.kind not in NodeKind.ALL:
-            raise ValueError(f"unknown node kind {self.kind!r}")
 
-
-@dataclass(frozen=True)
+@record
 class Problem:
     """Something wrong with the graph; names both ends of the offending edge.
 
@@ -178,6 +174,8 @@ def check_graph(nodes: Iterable[Node]) -> list[Problem]:
 def _index(nodes: Iterable[Node]) -> dict[str, Node]:
     graph: dict[str, Node] = {}
     for node in nodes:
+        if node.kind not in NodeKind.ALL:
+            raise ValueError(f"unknown node kind {node.kind!r}")
         graph.setdefault(node.name, node)  # first definition wins, as for jobs
     return graph
 
@@ -188,6 +186,8 @@ def _edge_problems(graph: dict[str, Node], node: Node, name: str) -> list[Proble
     target = graph.get(name)
     if target is None:
         message = f'{_label(node)} runs after "{name}", but there is no job of that name'
+        import difflib  # only on this error path
+
         close = difflib.get_close_matches(name, list(graph), n=1)
         if close:
             message += f'; did you mean "{close[0]}"?'
@@ -336,17 +336,19 @@ class NodeState:
     ACTIVE = frozenset({STARTING, RUNNING, READY})
 
 
-@dataclass
 class _Entry:
-    node: Node
-    state: str = NodeState.IDLE
-    requested: bool = False
-    """Wants to run: begin()/request_start() happened and it has not started yet."""
-    reason: str = ""
-    """Why it is not ready or failed, for people (``/readyz``, progress lines)."""
-    waiting_since: float | None = None
-    stop_sent: bool = False
-    dependents: list[str] = field(default_factory=list)
+    __slots__ = ("dependents", "node", "reason", "requested", "state", "stop_sent", "waiting_since")
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.state = NodeState.IDLE
+        self.requested = False
+        """Wants to run: begin()/request_start() happened and it has not started yet."""
+        self.reason = ""
+        """Why it is not ready or failed, for people (``/readyz``, progress lines)."""
+        self.waiting_since: float | None = None
+        self.stop_sent = False
+        self.dependents: list[str] = []
 
 
 class DependencyMachine:

@@ -19,7 +19,7 @@ are reached (a success resets the count). For readiness that means ready/not rea
 for liveness, :class:`Unhealthy` means "restart the job" (that restart counts as an
 attempt of the job's restart policy).
 
-Wiring (phase 2): on each spawn the supervisor calls ``start()`` (readiness: at once;
+Wiring (:mod:`mittnite.supervisor.health`): on each spawn the supervisor calls ``start()`` (readiness: at once;
 liveness: when the job becomes ready, so a slow start is not mistaken for a hang; the
 grace after that is ``interval × failures``); on exit ``stop()``. Actions: RunCheck →
 run the :mod:`mittnite.checks` check and report ``checked``; StartTimer/CancelTimer as

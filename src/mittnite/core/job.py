@@ -181,6 +181,8 @@ class JobMachine:
         self.shutting_down = False
         self.last_error = ""
         self.runs = 0
+        self.unhealthy_reason: str | None = None
+        """Set while a liveness failure is stopping the process (its exit is a failure)."""
 
     # -- helpers ----------------------------------------------------------------------
     @property
@@ -200,6 +202,7 @@ class JobMachine:
 
     def _spawn(self) -> list[Action]:
         self.state = State.STARTING
+        self.unhealthy_reason = None
         return [Log("info", "starting job"), Spawn()]
 
     def _signal_and_wait(self, signum: int) -> list[Action]:
@@ -306,6 +309,37 @@ class JobMachine:
             return [CancelTimer(timer), Finished("shutdown")]
         return []
 
+    def fail(self, message: str) -> list[Action]:
+        """The job will not start at all (a job it runs after failed): ``message`` says why.
+
+        Only a job that is not running can be failed this way; it ends like a job that
+        gave up (fatal for mittnite unless ``canFail``). The dependency machine logs the
+        message, so nothing is logged here.
+        """
+        if self.shutting_down or self.state not in (State.IDLE, State.RELAUNCH):
+            return []
+        actions: list[Action] = []
+        if self.state == State.RELAUNCH:
+            actions.append(CancelTimer(RELAUNCH_TIMER))
+        self.state = State.IDLE
+        self.last_error = message
+        self._set_phase(Phase.FAILED)
+        return [*actions, Finished("failed", error=None if self.can_fail else message)]
+
+    def unhealthy(self, message: str) -> list[Action]:
+        """The liveness check failed: stop the process; its exit counts as a failed attempt.
+
+        What follows is what follows any failure: back-off and a new attempt, or giving
+        up once ``maxAttempts`` is used up. A stop or restart requested meanwhile wins.
+        """
+        if self.state != State.RUNNING or self.shutting_down:
+            return []
+        self.unhealthy_reason = message
+        return [
+            Log("error", "liveness check failed; restarting job", {"error": message}),
+            *self._signal_and_wait(self.stop_signal),
+        ]
+
     # -- reports from the adapter -----------------------------------------------------------
     def spawned(self, pid: int) -> list[Action]:
         """The process exists now."""
@@ -331,6 +365,7 @@ class JobMachine:
     def exited(self, success: bool, description: str) -> list[Action]:
         """The main process ended; ``description`` is Go's text (``exit status 3``)."""
         actions: list[Action] = [CancelTimer(KILL_TIMER), SignalGroup(signal.SIGTERM)]
+        unhealthy, self.unhealthy_reason = self.unhealthy_reason, None
         if self.stop_requested:
             return actions + self._ended_by_request()
         if self.restart_requested:
@@ -341,6 +376,10 @@ class JobMachine:
                 Log("info", "restart process"),
                 *self._spawn(),
             ]
+        if unhealthy is not None:
+            description = f"liveness check failed: {unhealthy}"
+            actions.append(Log("error", "job exited with error", {"error": description}))
+            return actions + self._failed(description)
         if success and self.one_time:
             self.state = State.IDLE
             self._set_phase(Phase.COMPLETED)

@@ -5,7 +5,7 @@ readiness verdict, check attempt, lazy activation, accepted connection, forwarde
 bytes, dropped output); nothing here reads state on its own. ``render()`` produces the
 complete exposition including ``process_*``.
 
-Wiring (phase 2): one :class:`MittniteMetrics` per run, created with the job, probe and
+Wiring (:mod:`mittnite.supervisor.jobs`): one :class:`MittniteMetrics` per run, created with the job, probe and
 listener names from the typed config (so every series exists from the start, at 0);
 the probe server answers ``GET /metrics`` with ``render()`` and :data:`CONTENT_TYPE`;
 ``mittnitectl metrics`` fetches and prints that text. Feeding points:
@@ -19,6 +19,7 @@ the probe server answers ``GET /metrics`` with ``render()`` and :data:`CONTENT_T
 ``job_state(job, state)``                   phase change (:data:`JOB_STATES`)
 ``job_ready(job, ready)``                   readiness verdict (``up`` = started and ready)
 ``probe_checked(probe, result)``            every probe attempt (success/failure/timeout)
+``job_checked(job, check, result)``         every readiness/liveness attempt of a job
 ``lazy_activated(job)``                     a lazy job's process started for a connection
 ``listener_connection(job, listener)``      a connection accepted
 ``listener_bytes_forwarded(job, dir, n)``   bytes forwarded (``in`` client→job, ``out``)
@@ -47,6 +48,7 @@ JOB_STATES = (
     "failed",
     "stopped",
     "completed",
+    "awaitingConnection",  # a lazy job without a process
 )
 """States of ``mittnite_job_state``: the API's phase reasons plus ``waiting``."""
 
@@ -97,6 +99,11 @@ class MittniteMetrics:
         )
         self.probe_checks = registry.counter(
             "mittnite_probe_checks", "Probe checks by result.", ["probe", "result"]
+        )
+        self.job_checks = registry.counter(
+            "mittnite_job_checks",
+            "Readiness and liveness check attempts of jobs, by result.",
+            ["job", "check", "result"],
         )
         self.lazy_activations = registry.counter(
             "mittnite_lazy_activations",
@@ -168,6 +175,11 @@ class MittniteMetrics:
             raise ValueError(f"unknown check result {result!r}")
         self.probe_checks.inc(probe, result)
         self.probe_up.set(probe, value=1 if result == "success" else 0)
+
+    def job_checked(self, job: str, check: str, result: str) -> None:
+        if result not in CHECK_RESULTS:
+            raise ValueError(f"unknown check result {result!r}")
+        self.job_checks.inc(job, check, result)
 
     def lazy_activated(self, job: str) -> None:
         self.lazy_activations.inc(job)

@@ -14,7 +14,6 @@ sample ``mittnite_job_restarts_total``; a family with a unit ends with it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,24 +34,50 @@ _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*\Z")
 Labels = tuple[str, ...]
 
 
-@dataclass(frozen=True)
 class Sample:
-    """One line of the exposition: ``name{labels} value``."""
+    """One line of the exposition: ``name{labels} value``.
 
-    name: str
-    labels: tuple[tuple[str, str], ...]
-    value: float
+    (Plain slotted classes rather than dataclasses: the registry is created on every
+    ``mittnite up``, and defining dataclasses costs start-up time.)
+    """
+
+    __slots__ = ("labels", "name", "value")
+
+    def __init__(self, name: str, labels: tuple[tuple[str, str], ...], value: float) -> None:
+        self.name = name
+        self.labels = labels
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sample) and (self.name, self.labels, self.value) == (
+            other.name,
+            other.labels,
+            other.value,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.labels, self.value))
+
+    def __repr__(self) -> str:
+        return f"Sample({self.name!r}, {self.labels!r}, {self.value!r})"
 
 
-@dataclass(frozen=True)
 class Family:
     """A metric family ready to render: its metadata and its samples."""
 
-    name: str
-    type: str
-    help: str
-    unit: str
-    samples: tuple[Sample, ...]
+    __slots__ = ("help", "name", "samples", "type", "unit")
+
+    def __init__(
+        self, name: str, type: str, help: str, unit: str, samples: tuple[Sample, ...]
+    ) -> None:
+        self.name = name
+        self.type = type
+        self.help = help
+        self.unit = unit
+        self.samples = samples
+
+    def __repr__(self) -> str:
+        return f"Family({self.name!r}, {self.type!r}, {len(self.samples)} samples)"
 
 
 class _Metric:

@@ -116,6 +116,8 @@ class Probe:
         self._logger = logger if logger is not None else get_logger()
         self._inflight: asyncio.Task[ProbeError | None] | None = None
         self.state = ProbeState(ok=None, error="", since=time.time())
+        self.attempts: dict[str, int] = {}
+        """Attempts so far by result (``success``, ``failure``, ``timeout``): the metrics."""
 
     @property
     def kind(self) -> str:
@@ -179,6 +181,7 @@ class Probe:
     async def _attempt(self) -> ProbeError | None:
         started = time.monotonic()
         failure: ProbeError | None
+        result = "failure"
         try:
             async with asyncio.timeout(self.checker.timeout):
                 await self.checker.check()
@@ -188,12 +191,15 @@ class Probe:
             failure = ProbeError(
                 self.checker.timeout_message(), go_text=self.checker.timeout_go_text()
             )
+            result = "timeout"
         except Exception as error:  # a driver bug must never take the init down
             failure = ProbeError(f"{self.kind}: unexpected {type(error).__name__}: {error}")
         else:
             failure = None
+            result = "success"
         if failure is not None:
             failure = _masked(failure, self.checker.secrets)
+        self.attempts[result] = self.attempts.get(result, 0) + 1
         self._record(None if failure is None else failure.message, time.monotonic() - started)
         if failure is None:
             fields = self.checker.alive_fields()

@@ -9,6 +9,8 @@ Routes, for any method (as the original's gorilla/mux router):
   answer proves the loop is alive (ours, not the original's);
 * ``/readyz`` - 200 when the supervisor's readiness callback reports nothing
   missing, else 503 with ``{"missing":[...],"ready":false}`` (ours);
+* ``/metrics`` - the supervisor's metrics in the OpenMetrics text format, with
+  its content type (ours; 404 when the server was given no metrics);
 * anything else - ``404 page not found`` (Go's wording); a path that is not
   clean (``//status``, ``/a/../status``) is redirected with 301, as mux does.
 
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from .base import Probe
 
     Readiness = Callable[[], Sequence[str]]
+    Metrics = Callable[[], bytes]
 
 DEFAULT_PORT = 9102
 _NO_IPV6 = (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.EPROTONOSUPPORT)
@@ -65,7 +68,7 @@ class ListenError(Exception):
 
 
 class ProbeServer:
-    """Serves ``/status``, ``/healthz`` and ``/readyz`` until :meth:`stop`."""
+    """Serves ``/status``, ``/healthz``, ``/readyz`` and ``/metrics`` until :meth:`stop`."""
 
     def __init__(
         self,
@@ -74,6 +77,7 @@ class ProbeServer:
         port: int = DEFAULT_PORT,
         host: str | None = None,
         readiness: Readiness | None = None,
+        metrics: Metrics | None = None,
         logger: Logger | None = None,
         status_timeout: float = STATUS_TIMEOUT,
     ) -> None:
@@ -81,6 +85,7 @@ class ProbeServer:
         self.requested_port = port
         self.host = host
         self._readiness = readiness if readiness is not None else self._wait_probes_missing
+        self._metrics = metrics
         self._logger = logger if logger is not None else get_logger()
         self._status_timeout = status_timeout
         self._servers: list[asyncio.Server] = []
@@ -140,6 +145,10 @@ class ProbeServer:
             return Response(
                 503 if missing else 200, body.encode("utf-8"), {"Content-Type": "application/json"}
             )
+        if path == "/metrics" and self._metrics is not None:
+            from ..metrics.openmetrics import CONTENT_TYPE
+
+            return Response(200, self._metrics(), {"Content-Type": CONTENT_TYPE})
         return error_response(404, "404 page not found")
 
     def _wait_probes_missing(self) -> list[str]:

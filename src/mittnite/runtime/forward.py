@@ -123,7 +123,9 @@ class Forwarder:
         self._resume: asyncio.TimerHandle | None = None
         self._is_tcp = not listen.family.startswith("unix")
         self.accepted = 0
-        """Connections accepted so far (diagnostics, tests)."""
+        """Connections accepted so far (diagnostics, metrics)."""
+        self._moved_closed = [0, 0]
+        """Bytes forwarded by connections already closed: client→upstream, upstream→client."""
 
     def send_proxy_header(self, version: int) -> None:
         """Write a PROXY protocol header of ``version`` (1 or 2; 0: none) to each upstream.
@@ -279,6 +281,16 @@ class Forwarder:
     def _dial_failed(self, text: str) -> None:
         self.log.log("error", "error while dialling upstream", {"error": text})
 
+    def bytes_forwarded(self) -> tuple[int, int]:
+        """Bytes forwarded so far (client→upstream, upstream→client), open connections too."""
+        moved_in, moved_out = self._moved_closed
+        for pair in self._pairs:
+            moved_in += pair.directions[0].moved
+            moved_out += pair.directions[1].moved
+        return moved_in, moved_out
+
     def _pair_closed(self, pair: Pair, error: OSError | None) -> None:
         self._pairs.discard(pair)
+        self._moved_closed[0] += pair.directions[0].moved
+        self._moved_closed[1] += pair.directions[1].moved
         self.on_connection_closed()

@@ -27,7 +27,7 @@ namespace is shared by every process in the network namespace. A sender that exi
 before its datagram is read can no longer be placed and is ignored too (systemd has
 the same race; a barrier, as ``systemd-notify`` sends by default, avoids it).
 
-Wiring (phase 2): the supervisor opens one :class:`NotifySocket` per job with
+Wiring (:mod:`mittnite.supervisor.health`): the supervisor opens one :class:`NotifySocket` per job with
 ``notify`` (readiness or liveness), adds :meth:`NotifySocket.environment` to the job's
 environment (plus ``WATCHDOG_USEC`` for a notify liveness), sets
 ``socket.family = ProcessFamily(child.pid, child.pgid)`` on every spawn, and hands

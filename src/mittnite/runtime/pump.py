@@ -107,6 +107,7 @@ class _Direction:
         "dst_fd",
         "eof",
         "loop",
+        "moved",
         "offset",
         "pair",
         "pending",
@@ -137,6 +138,7 @@ class _Direction:
         self.view: memoryview | None = None
         self.offset = 0
         self.pending = 0  # bytes read from src, not yet written to dst
+        self.moved = 0  # bytes written to dst so far (for the metrics)
         self.eof = False  # src ended; shut dst down once pending is delivered
         self.done = False
         self.reading = False  # reader registered on src
@@ -229,6 +231,7 @@ class _Direction:
             self.blocked = True
             return
         self.pending -= sent
+        self.moved += sent
         self.blocked = self.pending > 0
 
     def on_readable(self) -> None:

@@ -77,11 +77,16 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
     return reason
 
 
-async def run_boot_jobs(configs: tuple[BootJobConfig, ...], context: RunContext) -> None:
+async def run_boot_jobs(
+    configs: tuple[BootJobConfig, ...],
+    context: RunContext,
+    failures: dict[str, str] | None = None,
+) -> None:
     """Run all boot jobs concurrently; raise :class:`BootFailure` if one may not fail.
 
     On the first failure the remaining boot jobs are stopped (there is no
-    point in finishing a start-up that is aborted).
+    point in finishing a start-up that is aborted). Boot jobs that may fail and
+    did are recorded in ``failures`` (name: why), for jobs that run after them.
     """
     if not configs:
         return
@@ -99,6 +104,8 @@ async def run_boot_jobs(configs: tuple[BootJobConfig, ...], context: RunContext)
             log = context.logger.with_fields(**{"job.name": config.name})
             if config.can_fail:
                 log.warning("job failed, but is allowed to fail", error=reason)
+                if failures is not None:
+                    failures.setdefault(config.name, reason)
                 continue
             log.error(f"boot job error occurred: {reason}")
             raise BootFailure(reason)  # the original's error field; the lines above name the job

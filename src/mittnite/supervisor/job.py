@@ -1,9 +1,12 @@
 """One supervised job: carries out what its :class:`~mittnite.core.job.JobMachine` decides.
 
 This adapter owns the job's process (spawned through :mod:`mittnite.runtime`),
-its output plumbing (:mod:`.output`), its timers (``loop.call_later``) and its
-in-memory log ring. It feeds the machine events and executes the actions;
-all decisions live in the machine.
+its output plumbing (:mod:`.output`), its timers (``loop.call_later``), its
+in-memory log ring and, when configured, its readiness and liveness checks
+(:mod:`.health`). It feeds the machine events and executes the actions;
+all decisions live in the machine. What happens to the process is reported to
+the run's :class:`JobEvents` (the job set: ordering) and counted here (restarts, the
+last exit code), for the metrics, which read the counts when scraped.
 """
 
 from __future__ import annotations
@@ -42,16 +45,30 @@ __all__ = [
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+    from typing import Protocol
 
     from ..config.model import Duration, JobConfig, Signal, Watch, WatchCommand
     from ..core.job import Action
     from ..logs.logger import BoundLogger
     from ..runtime.activation import ActivatedSockets
+    from ..runtime.exitstatus import ExitStatus
     from ..runtime.pipes import OutputReader
     from ..runtime.spawn import Child
     from .context import RunContext
+    from .health import JobHealth
     from .lazy import JobListeners
     from .watch import Change, FileWatcher
+
+    class JobEvents(Protocol):
+        """What the run is told about a job's process (:class:`.jobs.JobSet`)."""
+
+        def job_spawned(self, job: SupervisedJob, child: Child) -> None: ...
+
+        def job_exited(self, job: SupervisedJob, status: ExitStatus) -> None: ...
+
+        def job_ready(self, job: SupervisedJob, ready: bool, message: str) -> None: ...
+
+        def job_start_requested(self, job: SupervisedJob) -> None: ...
 
 # How long to keep reading a finished job's pipes for output still in flight
 # (a grandchild may keep them open; the process group is signalled meanwhile).
@@ -169,6 +186,7 @@ class SupervisedJob:
         config: JobConfig,
         context: RunContext,
         on_finished: Callable[[SupervisedJob, Finished], None],
+        events: JobEvents | None = None,
     ) -> None:
         self.config = config
         self.name = config.name
@@ -192,6 +210,26 @@ class SupervisedJob:
         self.outcome: str | None = None
         self._watcher: FileWatcher | None = None
         self._listeners: JobListeners | None = None
+        self._events = events
+        self.liveness_restart = False
+        """The coming respawn follows a liveness failure."""
+        self.restarts = 0
+        """Processes started after an earlier one of this job ran (``runs`` minus one)."""
+        self.liveness_restarts = 0
+        """Of those, the ones that followed a liveness failure."""
+        self.last_exit_code: int | None = None
+        """``ExitStatus.returncode`` of the last process (minus the signal if killed)."""
+        self.health: JobHealth | None = None
+        if config.readiness is not None or config.liveness is not None:
+            from .health import JobHealth
+
+            self.health = JobHealth(
+                config,
+                context,
+                self.log,
+                on_ready=self._ready_verdict,
+                on_unhealthy=self.unhealthy,
+            )
         self._activated: ActivatedSockets | None = None
 
     # -- listen blocks without lazy ---------------------------------------------------------
@@ -204,7 +242,7 @@ class SupervisedJob:
         (:meth:`_spawn`); they stay open across restarts, so connections arriving
         meanwhile wait in the accept queue instead of being refused.
         """
-        if not self.config.listeners:
+        if not self.config.listeners or self._listeners is not None:
             return
         from .lazy import JobListeners, listener_specs
 
@@ -213,6 +251,11 @@ class SupervisedJob:
         )
         self._listeners.open()
         self._activated = self._listeners.activated
+
+    @property
+    def listeners(self) -> JobListeners | None:
+        """The open ``listen`` blocks (``None`` before they are opened and after)."""
+        return self._listeners
 
     async def close_listeners(self) -> None:
         """Close the forwarders; activated sockets stay until :meth:`shutdown` (a
@@ -251,6 +294,14 @@ class SupervisedJob:
 
     # -- requests (API, runner, watches) ------------------------------------------------
     def start(self) -> None:
+        """A start request (API): the run starts the job once what it runs after is ready."""
+        if self._events is not None and not self.machine.supervising:
+            self._events.job_start_requested(self)
+            return
+        self.start_now()
+
+    def start_now(self) -> None:
+        """Start supervising now (the run decided the job may start)."""
         self.outcome = None
         self._apply(self.machine.start())
 
@@ -258,8 +309,22 @@ class SupervisedJob:
         self._apply(self.machine.stop())
 
     def restart(self) -> None:
+        if not self.machine.supervising:
+            self.start()  # nothing runs: a restart is a start, and waits like one
+            return
         self.outcome = None
         self._apply(self.machine.restart())
+
+    def fail(self, message: str) -> None:
+        """The job will not start: a job it runs after failed (``message`` says which)."""
+        self._apply(self.machine.fail(message))
+
+    def unhealthy(self, message: str) -> None:
+        """The liveness check failed: stop the process; it is started again as after a crash."""
+        actions = self.machine.unhealthy(message)
+        if actions:
+            self.liveness_restart = True
+        self._apply(actions)
 
     def shutdown(self) -> None:
         self._apply(self.machine.shutdown())
@@ -281,6 +346,15 @@ class SupervisedJob:
     @property
     def running(self) -> bool:
         return self.machine.running
+
+    @property
+    def ready(self) -> bool:
+        """Running and ready: readiness passed (without a readiness block: running)."""
+        if not self.machine.running:
+            return False
+        if self.health is None or self.health.readiness is None:
+            return True
+        return self.health.ready is True
 
     async def wait_idle(self) -> None:
         """Wait until no process of this job runs and its output is drained."""
@@ -333,7 +407,7 @@ class SupervisedJob:
         try:
             child = spawn(
                 [config.command, *(config.args or ())],
-                env=self.context.environment(config.env),
+                env=self.context.environment(self._environment_entries()),
                 cwd=config.working_directory or None,
                 stdin=subprocess.DEVNULL,
                 stdout=plan.child_fds["stdout"],
@@ -351,14 +425,47 @@ class SupervisedJob:
         readers = plan.start_readers()
         run = ProcessRun(child, readers, plan.file_fds)
         self._run = run
-        self._apply(self.machine.spawned(child.pid))
+        self._process_started(child)
         task = asyncio.get_running_loop().create_task(self._watch_exit(run))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _watch_exit(self, run: ProcessRun) -> None:
         status = await run.child.exited
-        self._apply(self.machine.exited(status.success, status.describe()))
+        self._process_ended(status)
         await run.drain()
         if self._run is run:
             self._run = None
+
+    # -- the process's life, reported to the machine, the checks and the run ----------------------
+    def _environment_entries(self) -> tuple[str, ...] | None:
+        """The job's ``env``, plus ``NOTIFY_SOCKET``/``WATCHDOG_USEC`` when it has notify."""
+        extra = self.health.environment() if self.health is not None else ()
+        if not extra:
+            return self.config.env
+        return (*(self.config.env or ()), *extra)
+
+    def _process_started(self, child: Child) -> None:
+        actions = self.machine.spawned(child.pid)
+        if self.machine.runs > 1:
+            self.restarts += 1
+            self.liveness_restarts += self.liveness_restart
+        if self.health is not None:
+            self.health.spawned(child.pid, child.pgid)
+        if self._events is not None:
+            self._events.job_spawned(self, child)
+        self.liveness_restart = False
+        self._apply(actions)
+
+    def _process_ended(self, status: ExitStatus) -> None:
+        self.last_exit_code = status.returncode
+        if self.health is not None:
+            self.health.exited()
+        if self._events is not None:
+            self._events.job_exited(self, status)
+        self._apply(self.machine.exited(status.success, status.describe()))
+
+    def _ready_verdict(self, ready: bool, message: str) -> None:
+        if self._events is not None:
+            self._events.job_ready(self, ready, message)
+

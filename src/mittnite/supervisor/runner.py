@@ -304,7 +304,8 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
         logger.info("readiness wait interrupted")
         return EXIT_OK
 
-    finished, boot_error = await run.until_shutdown(_boot(ignition, context))
+    boot_failures: dict[str, str] = {}
+    finished, boot_error = await run.until_shutdown(_boot(ignition, context, boot_failures))
     if not finished:
         logger.info("shutdown requested during boot")
         return EXIT_OK
@@ -312,6 +313,7 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
         logger.fatal("runner error'ed during initialization", error=boot_error)
         return EXIT_FAILURE
     logger.info("initialization complete")
+    jobs.boot_finished(boot_failures)
 
     if run.shutdown_requested.is_set():
         return EXIT_OK
@@ -330,11 +332,13 @@ async def _run_loaded(run: Run, ignition: Ignition) -> int:
     return status
 
 
-async def _boot(ignition: Ignition, context: RunContext) -> str | None:
+async def _boot(
+    ignition: Ignition, context: RunContext, failures: dict[str, str]
+) -> str | None:
     from .boot import BootFailure, run_boot_jobs
 
     try:
-        await run_boot_jobs(ignition.boot_jobs, context)
+        await run_boot_jobs(ignition.boot_jobs, context, failures)
     except BootFailure as exc:
         return str(exc)
     return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ..core.job import Phase
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -52,15 +50,14 @@ class Probes:
 
 
 def readiness_gaps(probes: Probes, jobs: JobSet) -> list[str]:
-    """What keeps ``/readyz`` from answering 200: pending probes, jobs not running."""
-    missing = probes.missing()
-    if not jobs.started:
-        missing.append("jobs have not been started yet")
-        return missing
-    for job in jobs.jobs:
-        if not job.running and job.machine.phase != Phase.COMPLETED:
-            missing.append(f"job {job.name}: not running ({job.machine.phase})")
-    return missing
+    """What keeps ``/readyz`` from answering 200: pending probes, jobs not ready.
+
+    A job is ready when it runs and passes its readiness check (without one: when it
+    runs), a lazy job when it listens, a one-time job when it completed; each line
+    says why not (``job db: not ready: http: ... connection refused``, ``job app:
+    waiting for db (not ready: ...)``).
+    """
+    return [*probes.missing(), *jobs.readiness_gaps()]
 
 
 PROBE_RETRY_FIRST = 1.0
@@ -87,10 +84,12 @@ async def start_probe_server(
 
     from ..probes import ListenError, ProbeServer
 
+    jobs.probes = probes.by_name  # for the metrics
     server = ProbeServer(
         probes.by_name,
         port=options.probe_listen_port,
         readiness=lambda: readiness_gaps(probes, jobs),
+        metrics=jobs.render_metrics,
         logger=logger,
     )
     retrying: asyncio.Task[None] | None = None

@@ -95,6 +95,20 @@ class ApiClient:
         except CtlError as exc:
             raise CtlError(f"failed to {verb} job {name}: {exc}") from None
 
+    def metrics(self) -> str:
+        """``GET /v1/metrics``: the run's metrics, OpenMetrics text."""
+        try:
+            reply = request(self.endpoint, "GET", "/v1/metrics")
+            if reply.status == 404 or reply.status == 405:
+                raise CtlError(
+                    "this mittnite has no metrics endpoint (an older version, or the original)"
+                )
+            if reply.status >= 400:
+                raise CtlError(_refusal(reply))
+        except CtlError as exc:
+            raise CtlError(f"failed to get metrics: {exc}") from None
+        return reply.body.decode("utf-8", "replace")
+
     def logs(self, name: str, follow: bool, tail: int) -> LogStream:
         """The log session (iterate it); ``taillen`` always sent, ``follow`` only if true."""
         from .websocket import LogStream

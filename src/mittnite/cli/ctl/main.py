@@ -98,6 +98,12 @@ def _logs(invocation: Invocation, client: ApiClient, out: TextIO) -> int:
     return run(invocation, client, out)
 
 
+def _metrics(invocation: Invocation, client: ApiClient, out: TextIO) -> int:
+    from .metrics import run
+
+    return run(invocation, client, out)
+
+
 def _action(verb: str) -> Action:
     def act(invocation: Invocation, client: ApiClient, out: TextIO) -> int:
         from .job_action import run
@@ -207,6 +213,13 @@ def build_root() -> Command:
             run=_with_client(_action("stop")),
         ),
     )
+    metrics = Command(
+        "metrics",
+        short="Print mittnite's metrics",
+        long="Prints the metrics of the running mittnite (jobs, probes, listeners, process) "
+        "in the OpenMetrics text format, as its probe server serves them on /metrics.",
+        run=_with_client(_metrics),
+    )
     version = Command(
         "version",
         short="Show extended information about the current version of mittnite",
@@ -217,7 +230,7 @@ def build_root() -> Command:
     from .completion import api_job_names, job_arguments
 
     completion, complete = completion_commands(root, job_arguments(api_job_names))
-    root.add(completion, help_command(root), job, version, complete)
+    root.add(completion, help_command(root), job, metrics, version, complete)
     return root
 
 

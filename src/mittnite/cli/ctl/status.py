@@ -126,4 +126,32 @@ def detail_lines(status: JobStatus, style: Style) -> list[str]:
         ("stdout log file", str(config.get("stdout") or NOT_SET)),
         ("stderr log file", str(config.get("stderr") or NOT_SET)),
     ]
+    rows.extend(_health_rows(status.raw))
     return [f"  {style.highlight(label + ':')} {value}" for label, value in rows]
+
+
+def _health_rows(raw: dict[str, Any]) -> list[tuple[str, str]]:
+    """Readiness, what the job waits for and its ``STATUS=`` text (ours; only when sent).
+
+    The server sends these keys only for jobs that use ``after``, ``readiness``,
+    ``liveness`` or notify, so other jobs print exactly as before.
+    """
+    rows: list[tuple[str, str]] = []
+    readiness = raw.get("readiness")
+    if isinstance(readiness, dict):
+        since = str(readiness.get("since") or "")
+        if readiness.get("ready"):
+            text = "yes" + (f" (since {since})" if since and not since.startswith("0001") else "")
+        else:
+            message = str(readiness.get("message") or "")
+            text = "no" + (f": {message}" if message else "")
+        rows.append(("ready", text))
+    waiting = raw.get("waitingFor")
+    if isinstance(waiting, list) and waiting:
+        rows.append(("waiting for", ", ".join(str(name) for name in waiting)))
+    notify = raw.get("notify")
+    if isinstance(notify, dict):
+        rows.append(("notify state", str(notify.get("state") or "")))
+        text = str(notify.get("status") or "")
+        rows.append(("status (STATUS=)", text or NOT_SET))
+    return rows

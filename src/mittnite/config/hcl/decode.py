@@ -47,6 +47,8 @@ from .types import (
     IntType,
     MapList,
     MapType,
+    PlacedStr,
+    PlacedStringType,
     PtrType,
     SliceType,
     StringType,
@@ -159,7 +161,12 @@ class Decoder:
     def decode(self, where: str, node: Node, spec: TypeSpec, current: Any) -> Any:
         """Decode ``node`` into a value of ``spec``, starting from ``current``."""
         if isinstance(spec, StringType):
-            return self._string(where, node)
+            text = self._string(where, node)
+            if isinstance(spec, PlacedStringType):
+                placed = PlacedStr(text)
+                placed.pos = node_pos(node)
+                return placed
+            return text
         if isinstance(spec, IntType):
             return self._int(where, node)
         if isinstance(spec, BoolType):

@@ -12,6 +12,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TypeAlias
 
+    from .errors import Pos
+
     TypeSpec: TypeAlias = (
         "StringType | IntType | BoolType | FloatType | AnyType | MapType | SliceType | PtrType"
         " | StructType"
@@ -22,6 +24,27 @@ class StringType:
     """Go ``string``: accepts strings, heredocs and integer literals (as written)."""
 
     __slots__ = ()
+
+
+class PlacedStringType(StringType):
+    """A ``string`` whose decoded value remembers where it was written.
+
+    Decodes exactly like :class:`StringType`, into a :class:`PlacedStr`, so that
+    checks after decoding can point at one element of a list
+    (``after = ["db", "migarte"]``) rather than at the list as a whole.
+    """
+
+    __slots__ = ()
+
+
+class PlacedStr(str):
+    """A ``str`` that also knows its position (``pos``) in the configuration.
+
+    It compares, hashes and prints as the plain string (``str`` subclasses cannot
+    have slots, so ``pos`` lives in the instance dictionary).
+    """
+
+    pos: Pos
 
 
 class IntType:
