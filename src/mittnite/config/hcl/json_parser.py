@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from .ast import Key, ListNode, Literal, ObjectItem, ObjectList, ObjectNode
 from .errors import HclSyntaxError, Pos
-from .lexer import Lines, Tok, is_digit, is_letter
+from .lexer import EOF, Lines, NumberScanning, Tok, digit_value, is_digit, is_letter
 from .parser import MAX_DEPTH
 
 TYPE_CHECKING = False
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
     WarnFn = Callable[[Pos, str], None]
 
-EOF = ""
 _DESCRIBE = {
     "eof": "the end of the file",
     "string": "a string",
@@ -63,7 +62,7 @@ class _EndOfFile(Exception):
     """hcl v1's ``errEofToken``: the input ended (quietly closing everything open)."""
 
 
-class _Scanner:
+class _Scanner(NumberScanning):
     """hcl v1's JSON scanner: a cursor with ``next``/``unread``/``peek`` and lazy tokens."""
 
     def __init__(self, src: str) -> None:
@@ -163,28 +162,6 @@ class _Scanner:
             raise self.fail("numbers cannot start with 0 in JSON", start)
         return "number"
 
-    def _mantissa(self, ch: str) -> str:
-        scanned = False
-        while "0" <= ch <= "9" and ch:
-            ch = self.next()
-            scanned = True
-        if scanned and ch != EOF:
-            self.unread()
-        return ch
-
-    def _fraction(self, ch: str) -> str:
-        if ch == ".":
-            ch = self._mantissa(self.peek())
-        return ch
-
-    def _exponent(self, ch: str) -> str:
-        if ch in ("e", "E") and ch:
-            ch = self.next()
-            if ch in ("-", "+") and ch:
-                ch = self.next()
-            ch = self._mantissa(ch)
-        return ch
-
     # -- strings ------------------------------------------------------------------
     def _string(self, start: int) -> None:
         while True:
@@ -222,22 +199,12 @@ class _Scanner:
 
     def _escape_digits(self, ch: str, base: int, count: int, at: int) -> None:
         eof_reads = self.eof_reads
-        while count > 0 and _digit_value(ch) < base:
+        while count > 0 and digit_value(ch) < base:
             ch = self.next()
             count -= 1
         if count > 0 or self.eof_reads != eof_reads:
             raise self.fail("illegal escape sequence in string (too few digits)", at)
         self.unread()
-
-
-def _digit_value(ch: str) -> int:
-    if ch and "0" <= ch <= "9":
-        return ord(ch) - 48
-    if ch and "a" <= ch <= "f":
-        return ord(ch) - 87
-    if ch and "A" <= ch <= "F":
-        return ord(ch) - 55
-    return 16
 
 
 class _Parser:

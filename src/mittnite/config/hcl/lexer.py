@@ -139,11 +139,11 @@ def closes_heredoc(line: str, marker: str) -> bool:
     return rest.startswith(marker) and not rest[len(marker) :].strip("\r")
 
 
-def _is_decimal(ch: str) -> bool:
+def is_decimal(ch: str) -> bool:
     return "0" <= ch <= "9" and ch != ""
 
 
-def _digit_value(ch: str) -> int:
+def digit_value(ch: str) -> int:
     if "0" <= ch <= "9" and ch:
         return ord(ch) - 48
     if "a" <= ch <= "f":
@@ -172,7 +172,43 @@ class Lines:
         return Pos(line, offset - self.starts[line - 1] + 1)
 
 
-class Scanner:
+class NumberScanning:
+    """Scanning a number's digits, fraction and exponent, which hcl v1's two scanners (HCL
+    and its JSON flavour) do alike; each brings its own cursor."""
+
+    def next(self) -> str:
+        raise NotImplementedError
+
+    def unread(self) -> None:
+        raise NotImplementedError
+
+    def peek(self) -> str:
+        raise NotImplementedError
+
+    def _mantissa(self, ch: str) -> str:
+        scanned = False
+        while is_decimal(ch):
+            ch = self.next()
+            scanned = True
+        if scanned and ch != EOF:
+            self.unread()
+        return ch
+
+    def _fraction(self, ch: str) -> str:
+        if ch == ".":
+            ch = self._mantissa(self.peek())
+        return ch
+
+    def _exponent(self, ch: str) -> str:
+        if ch in ("e", "E") and ch:
+            ch = self.next()
+            if ch in ("-", "+") and ch:
+                ch = self.next()
+            ch = self._mantissa(ch)
+        return ch
+
+
+class Scanner(NumberScanning):
     """A cursor with hcl v1's ``next``/``unread``/``peek`` and its token scanners."""
 
     def __init__(self, src: str) -> None:
@@ -233,7 +269,7 @@ class Scanner:
                 j += 1
             self.i = j
             return Tok.BOOL if src[start:j] in ("true", "false") else Tok.IDENT
-        if _is_decimal(ch):
+        if is_decimal(ch):
             return self._number(ch)
         if ch == '"':
             src, n = self.src, self.n
@@ -249,7 +285,7 @@ class Scanner:
             self._comment(ch, start)
             return None
         if ch == ".":
-            if _is_decimal(self.peek()):
+            if is_decimal(self.peek()):
                 ch = self._mantissa(self.peek())
                 self._exponent(ch)
                 return Tok.FLOAT
@@ -258,7 +294,7 @@ class Scanner:
             self._heredoc(start)
             return Tok.HEREDOC
         if ch == "-":
-            if _is_decimal(self.peek()):
+            if is_decimal(self.peek()):
                 return self._number(self.next())
             return Tok.SUB
         kind = _SINGLE.get(ch)
@@ -299,7 +335,7 @@ class Scanner:
                     self.unread()
                 return Tok.NUMBER
             illegal_octal = False
-            while _is_decimal(ch):
+            while is_decimal(ch):
                 ch = self.next()
                 if ch in ("8", "9") and ch:
                     illegal_octal = True
@@ -331,28 +367,6 @@ class Scanner:
         if ch != EOF:
             self.unread()
         return Tok.NUMBER
-
-    def _mantissa(self, ch: str) -> str:
-        scanned = False
-        while _is_decimal(ch):
-            ch = self.next()
-            scanned = True
-        if scanned and ch != EOF:
-            self.unread()
-        return ch
-
-    def _fraction(self, ch: str) -> str:
-        if ch == ".":
-            ch = self._mantissa(self.peek())
-        return ch
-
-    def _exponent(self, ch: str) -> str:
-        if ch in ("e", "E") and ch:
-            ch = self.next()
-            if ch in ("-", "+") and ch:
-                ch = self.next()
-            ch = self._mantissa(ch)
-        return ch
 
     # -- strings ------------------------------------------------------------------
     def _string(self, start: int) -> None:
@@ -400,7 +414,7 @@ class Scanner:
 
     def _escape_digits(self, ch: str, base: int, count: int, at: int) -> None:
         start = count
-        while count > 0 and _digit_value(ch) < base:
+        while count > 0 and digit_value(ch) < base:
             ch = self.next()
             if ch == EOF:
                 break
