@@ -23,6 +23,7 @@ import contextlib
 
 from ..core.health import HealthMachine, Healthy, RunCheck, Unhealthy
 from ..core.job import CancelTimer, StartTimer
+from ..runtime.timers import NamedTimers
 from .base import CheckOutcome, run_check
 
 TYPE_CHECKING = False
@@ -52,7 +53,9 @@ class HealthMonitor:
         self.check = check
         self._on_verdict = on_verdict
         self._on_outcome = on_outcome
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._timers: NamedTimers[str] = NamedTimers(
+            lambda name: self._apply(self.machine.timer_fired(name))
+        )
         self._attempt: asyncio.Task[CheckOutcome] | None = None
         self.last_outcome: CheckOutcome | None = None
 
@@ -97,11 +100,9 @@ class HealthMonitor:
             if isinstance(action, RunCheck):
                 self._run()
             elif isinstance(action, StartTimer):
-                self._cancel_timer(action.name)
-                loop = asyncio.get_running_loop()
-                self._timers[action.name] = loop.call_later(action.delay, self._fired, action.name)
+                self._timers.start(action.name, action.delay)
             elif isinstance(action, CancelTimer):
-                self._cancel_timer(action.name)
+                self._timers.cancel(action.name)
             elif isinstance(action, Healthy):
                 self._on_verdict(True, "")
             elif isinstance(action, Unhealthy):
@@ -123,15 +124,6 @@ class HealthMonitor:
         if self._on_outcome is not None:
             self._on_outcome(outcome)
         self._apply(self.machine.checked(outcome.ok, outcome.message))
-
-    def _fired(self, name: str) -> None:
-        self._timers.pop(name, None)
-        self._apply(self.machine.timer_fired(name))
-
-    def _cancel_timer(self, name: str) -> None:
-        handle = self._timers.pop(name, None)
-        if handle is not None:
-            handle.cancel()
 
     def _cancel_attempt(self) -> None:
         attempt, self._attempt = self._attempt, None

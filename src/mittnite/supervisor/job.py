@@ -28,6 +28,7 @@ from ..core.job import (
 )
 from ..logs.ring import LogRing
 from ..runtime.spawn import SpawnError, spawn
+from ..runtime.timers import NamedTimers
 from .output import prepare_output
 
 __all__ = [
@@ -204,7 +205,9 @@ class SupervisedJob:
             keep_running=context.keep_running,
         )
         self._on_finished = on_finished
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._timers: NamedTimers[str] = NamedTimers(
+            lambda name: self._apply(self.machine.timer_fired(name))
+        )
         self._run: ProcessRun | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.outcome: str | None = None
@@ -370,25 +373,14 @@ class SupervisedJob:
                 if self._run is not None:
                     self._run.child.signal_group(action.signum)
             elif isinstance(action, StartTimer):
-                self._cancel_timer(action.name)
-                loop = asyncio.get_running_loop()
-                self._timers[action.name] = loop.call_later(action.delay, self._fire, action.name)
+                self._timers.start(action.name, action.delay)
             elif isinstance(action, CancelTimer):
-                self._cancel_timer(action.name)
+                self._timers.cancel(action.name)
             elif isinstance(action, Log):
                 self.log.log(action.level, action.msg, action.fields)
             elif isinstance(action, Finished):
                 self.outcome = action.outcome
                 self._on_finished(self, action)
-
-    def _cancel_timer(self, name: str) -> None:
-        handle = self._timers.pop(name, None)
-        if handle is not None:
-            handle.cancel()
-
-    def _fire(self, name: str) -> None:
-        self._timers.pop(name, None)
-        self._apply(self.machine.timer_fired(name))
 
     def _spawn(self) -> None:
         config = self.config

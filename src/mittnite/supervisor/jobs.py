@@ -34,6 +34,7 @@ from collections import deque
 
 from ..core.deps import DependencyMachine, Fail, NodeKind, NodeState, Start, Stop
 from ..core.job import CancelTimer, Finished, Log, Phase, StartTimer
+from ..runtime.timers import NamedTimers
 from .job import SupervisedJob, stop_timeout_seconds
 
 TYPE_CHECKING = False
@@ -81,7 +82,9 @@ class JobSet:
         self.deps = DependencyMachine(dependency_nodes(ignition), clock=context.clock)
         self.dependencies = {name for job in ignition.unique_jobs for name in job.after}
         """Names somebody runs after (their status shows readiness)."""
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._timers: NamedTimers[str] = NamedTimers(
+            lambda name: self._apply(self.deps.timer_fired(name))
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         self._starting_up = False
         self._startup_error: Exception | None = None
@@ -314,11 +317,9 @@ class JobSet:
         elif isinstance(action, Fail):
             self._fail(action.name, action.message)
         elif isinstance(action, StartTimer):
-            self._cancel_timer(action.name)
-            loop = asyncio.get_running_loop()
-            self._timers[action.name] = loop.call_later(action.delay, self._fire, action.name)
+            self._timers.start(action.name, action.delay)
         elif isinstance(action, CancelTimer):
-            self._cancel_timer(action.name)
+            self._timers.cancel(action.name)
         elif isinstance(action, Log):
             self.context.logger.log(action.level, action.msg, action.fields)
             if action.level == "error":
@@ -336,15 +337,6 @@ class JobSet:
                 self._end_with_error(message)
             return
         job.fail(message)  # type: ignore[union-attr]
-
-    def _fire(self, name: str) -> None:
-        self._timers.pop(name, None)
-        self._apply(self.deps.timer_fired(name))
-
-    def _cancel_timer(self, name: str) -> None:
-        handle = self._timers.pop(name, None)
-        if handle is not None:
-            handle.cancel()
 
     # -- the end -----------------------------------------------------------------------------------
     async def wait(self) -> int:
@@ -470,9 +462,7 @@ class JobSet:
         )
         while self._tasks:
             await asyncio.gather(*tuple(self._tasks), return_exceptions=True)
-        for handle in self._timers.values():
-            handle.cancel()
-        self._timers.clear()
+        self._timers.cancel_all()
         for job in self.jobs:
             if job.health is not None:
                 await job.health.close()

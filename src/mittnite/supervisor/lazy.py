@@ -68,6 +68,7 @@ from ..logs.ring import LogRing
 from ..runtime.activation import ActivatedSockets, ActivityMonitor
 from ..runtime.dial import Dialer
 from ..runtime.forward import Forwarder
+from ..runtime.timers import NamedTimers
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -355,7 +356,9 @@ class LazyJob:
             on_upstream_connected=self._reached,
             use_splice=use_splice,
         )
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._timers: NamedTimers[str] = NamedTimers(
+            lambda name: self._apply(self.machine.timer_fired(name))
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         self._ready: asyncio.Future[None] | None = None
         self._dialling: set[asyncio.Task[object]] = set()
@@ -434,9 +437,7 @@ class LazyJob:
         while self._tasks:
             await asyncio.gather(*tuple(self._tasks), return_exceptions=True)
         self.listeners.close_activated()
-        for handle in self._timers.values():
-            handle.cancel()
-        self._timers.clear()
+        self._timers.cancel_all()
 
     # -- API requests (the original cannot control lazy jobs at all) ----------------------------
     def start_process(self) -> None:
@@ -655,11 +656,9 @@ class LazyJob:
                 self._stop_monitor()
                 self._spawn_task(self.process.stop())
             elif isinstance(action, StartTimer):
-                self._cancel_timer(action.name)
-                loop = asyncio.get_running_loop()
-                self._timers[action.name] = loop.call_later(action.delay, self._fire, action.name)
+                self._timers.start(action.name, action.delay)
             elif isinstance(action, CancelTimer):
-                self._cancel_timer(action.name)
+                self._timers.cancel(action.name)
             elif isinstance(action, Log):
                 self.log.log(action.level, action.msg, action.fields)
             elif isinstance(action, AbortDials):
@@ -682,14 +681,6 @@ class LazyJob:
         if not task.cancelled() and task.exception() is not None:
             self.log.log("error", f"lazy job {self.name}: {task.exception()}")
 
-    def _cancel_timer(self, name: str) -> None:
-        handle = self._timers.pop(name, None)
-        if handle is not None:
-            handle.cancel()
-
-    def _fire(self, name: str) -> None:
-        self._timers.pop(name, None)
-        self._apply(self.machine.timer_fired(name))
 
 
 _MIN_SAMPLE = 0.05  # seconds between activity samples, at least ...

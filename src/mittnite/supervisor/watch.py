@@ -44,6 +44,7 @@ from ..core.debounce import (
 )
 from ..logs.logger import get_logger
 from ..runtime.inotify import DEFAULT_POLL_INTERVAL, WatchHub
+from ..runtime.timers import NamedTimers
 from ..watch import fingerprint
 from ..watch.goglob import ErrBadPattern, glob, glob_base_dirs
 
@@ -160,7 +161,9 @@ class FileWatcher:
         )
         self._subscription: Subscription | None = None
         self._dir_blocks: dict[str, set[int]] = {}
-        self._timers: dict[Hashable, asyncio.TimerHandle] = {}
+        self._timers: NamedTimers[Hashable] = NamedTimers(
+            lambda key: self._apply(self._machine.timer_fired(key))
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.running = False
@@ -199,9 +202,7 @@ class FileWatcher:
         if not self.running:
             return
         self.running = False
-        for handle in self._timers.values():
-            handle.cancel()
-        self._timers.clear()
+        self._timers.cancel_all()
         for block in self._blocks:
             self._machine.forget(block.index)
         if self._subscription is not None:
@@ -236,22 +237,11 @@ class FileWatcher:
             return
         for action in actions:
             if isinstance(action, StartTimer):
-                old = self._timers.pop(action.key, None)
-                if old is not None:
-                    old.cancel()
-                self._timers[action.key] = self._loop.call_later(
-                    action.delay, self._timer_fired, action.key
-                )
+                self._timers.start(action.key, action.delay)
             elif isinstance(action, CancelTimer):
-                handle = self._timers.pop(action.key, None)
-                if handle is not None:
-                    handle.cancel()
+                self._timers.cancel(action.key)
             elif isinstance(action, Evaluate) and isinstance(action.key, int):
                 self._evaluate(self._blocks[action.key])
-
-    def _timer_fired(self, key: Hashable) -> None:
-        self._timers.pop(key, None)
-        self._apply(self._machine.timer_fired(key))
 
     def _evaluate(self, block: _Block) -> None:
         changes = self._refresh(block)
