@@ -154,9 +154,14 @@ def test_uuidv4_and_rand_bytes() -> None:
 
 
 def _load_key(pem: str) -> Any:
+    """Parse a key with the independent library (it deprecates DSA, which sprig still makes)."""
+    import warnings
+
     from cryptography.hazmat.primitives import serialization
 
-    return serialization.load_pem_private_key(pem.encode(), password=None)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="DSA is deprecated")
+        return serialization.load_pem_private_key(pem.encode(), password=None)
 
 
 @pytest.mark.parametrize(
