@@ -16,6 +16,7 @@ import subprocess
 
 from ..runtime.spawn import SpawnError, spawn
 from .job import drain_readers, prepare_output, stop_signal_number, stop_timeout_seconds
+from .output import output_error
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,7 +32,12 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
     """Run one boot job; returns ``None`` on success or the reason it failed."""
     log = context.logger.with_fields(**{"job.name": config.name})
     timeout = config.timeout.seconds if config.timeout.nanoseconds > 0 else None
-    plan = prepare_output(config, context, None)
+    try:
+        plan = prepare_output(config, context, None)
+    except OSError as exc:  # its log file cannot be opened: it cannot start
+        failure = f"failed to start job {config.name}: {output_error(exc)}"
+        log.error("job exited with error", error=failure)
+        return failure
     log.info("starting job")
     try:
         child = spawn(

@@ -29,7 +29,7 @@ from ..core.job import (
 from ..logs.ring import LogRing
 from ..runtime.spawn import SpawnError, spawn
 from ..runtime.timers import NamedTimers
-from .output import prepare_output
+from .output import output_error, prepare_output
 
 __all__ = [
     "DRAIN_TIMEOUT",
@@ -387,7 +387,7 @@ class SupervisedJob:
         try:
             plan = prepare_output(config, self.context, self.ring)
         except OSError as exc:
-            self._apply(self.machine.spawn_failed(f"open {exc.filename}: {exc.strerror}"))
+            self._apply(self.machine.spawn_failed(output_error(exc)))
             return
         handoff = None
         if self._listeners is not None and self._listeners.activated is not None:

@@ -64,6 +64,20 @@ def open_log_file(path: str) -> int:
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o666)
 
 
+def output_error(error: OSError) -> str:
+    """Why a run's output could not be set up, in Go's words.
+
+    ``open /var/log/app/out.log: permission denied`` for a log file (or its directory)
+    that cannot be had; the bare errno text otherwise (no pipe: too many open files).
+    """
+    from ..runtime.goerrors import errno_text
+
+    reason = errno_text(error.errno) if error.errno else (error.strerror or str(error))
+    if error.filename is not None:
+        return f"open {error.filename}: {reason}"
+    return reason
+
+
 class LogStream:
     """A text stream for mittnite's logger that writes into a sink and never blocks."""
 
