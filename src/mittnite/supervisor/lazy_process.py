@@ -76,7 +76,7 @@ class LazyProcess:
             raise
         for fd in plan.pipe_write_ends:
             os.close(fd)
-        run = ProcessRun(child, plan.start_readers(), plan.file_fds)
+        run = ProcessRun(child, plan.start_readers())
         self._run = run
         self.pid = child.pid
         task = asyncio.get_running_loop().create_task(self._watch(run))

@@ -193,8 +193,8 @@ class OutputPlan:
     ``child_fds`` are handed to the child as stdout/stderr; ``pipe_write_ends``
     (the child's ends of pipes and terminals, and log files it writes itself)
     are closed in the parent right after the spawn; ``copies`` are what
-    mittnite reads and where it writes it. ``file_fds`` is empty: log files
-    that mittnite writes belong to their sinks and are closed when the run's
+    mittnite reads and where it writes it. Log files that mittnite writes
+    belong to their sinks (``file_sinks``) and are closed once the run's
     output is written.
     """
 
@@ -204,7 +204,6 @@ class OutputPlan:
         self.pipe_write_ends: list[int] = []
         self.copies: list[Copy] = []
         self.file_sinks: list[Sink] = []
-        self.file_fds: list[int] = []
 
     def start_readers(self) -> list[OutputReader]:
         """Begin copying (after the spawn, once the child holds its ends)."""
