@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import signal
 
+from ..runtime.signals import SHUTDOWN_SIGNALS
 from .jobs import EXIT_FAILURE, EXIT_OK, JobSet
 
 TYPE_CHECKING = False
@@ -57,9 +58,6 @@ class UpOptions:
         self.keep_running = keep_running
         self.stop_timeout = stop_timeout
         self.prefix_output = prefix_output
-
-
-SHUTDOWN_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class Run:
