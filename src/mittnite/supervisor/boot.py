@@ -3,8 +3,10 @@
 Differences from the original, as the README promises: all boot jobs must
 have completed before jobs start, a failure or timeout aborts start-up unless
 the boot job has ``canFail = true``, a hung boot job killed after its timeout
-counts as failed (not as success), and boot jobs inherit mittnite's
-stdout/stderr (the original closes them).
+counts as failed (not as success), and boot jobs' output goes where a job's
+goes (mittnite's stdout/stderr or their log files, see :mod:`.output`; the
+original closes their stdout/stderr). A log file that cannot be opened fails
+the boot job like a command that cannot be started.
 """
 
 from __future__ import annotations
