@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -80,3 +82,30 @@ def test_templates_and_renderfiles_see_the_container_environment(tmp_path: Path)
         time.sleep(0.02)
     assert target.read_text() == "PATH=/usr/bin:/bin;Z=26;"
     assert dump.read_bytes() == b"PATH=/usr/bin:/bin\0Z=26\0"
+
+
+def test_renderfiles_command_starts_with_default_signal_dispositions(tmp_path: Path) -> None:
+    """CPython ignores SIGPIPE and SIGXFSZ; COMMAND replaces mittnite and must not inherit
+    that (an ignored signal stays ignored across exec), as it does not under the original."""
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / "a.hcl").write_text("")
+    result = subprocess.run(
+        [
+            *ENTRY_POINTS["console script"],
+            "renderfiles",
+            "--config-dir",
+            str(conf),
+            "grep",
+            "^SigIgn:",
+            "/proc/self/status",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    ignored = int(result.stdout.split()[1], 16)
+    for signum in (signal.SIGPIPE, signal.SIGXFSZ):
+        assert not ignored & (1 << (signum - 1)), result.stdout

@@ -64,3 +64,20 @@ def test_exits_at_once_then_repaired(mittnite: Start, tmp_path: Path) -> None:
     run.signal(signal.SIGTERM)
     assert run.wait(60) == 0
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr
+
+
+def test_log_file_that_cannot_be_opened_fails_the_start_in_gos_words(mittnite: Start) -> None:
+    front, back = free_port(), free_port()
+    config = (
+        'job "web" {\n command = "/bin/true"\n stdout = "/proc/self/no-such-dir/out.log"\n'
+        ' lazy {\n  spinUpTimeout = "60s"\n }\n'
+        f' listen "127.0.0.1:{front}" {{\n  forward = "127.0.0.1:{back}"\n }}\n}}\n'
+    )
+    run = mittnite({"a.hcl": config})
+    run.wait_for("holding off starting job web until first request")
+    assert closed_quickly(front)
+    run.wait_for("failed to start job web: open /proc/self/no-such-dir: no such file or directory")
+    run.signal(signal.SIGTERM)
+    assert run.wait(60) == 0
+    assert "[Errno" not in run.stderr
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr

@@ -228,3 +228,44 @@ def test_timestamps_prefix_every_line(mittnite: Start, tmp_path: os.PathLike[str
         assert handle.read() == f"[{today.replace('-', '/')} UTC] three\n"
     assert "logging with timestamp layout 'DateOnly'" in run.stderr
     assert "using custom timestamp layout '2006/01/02 MST'" in run.stderr
+
+
+UNOPENABLE = "/proc/self/no-such-dir/out.log"  # /proc takes no new directories, even from root
+
+
+def test_boot_job_whose_log_file_cannot_be_opened_fails_like_a_start_error(
+    mittnite: Start,
+) -> None:
+    run = mittnite(
+        {
+            "a.hcl": f'boot "b" {{\n command = "/bin/true"\n stdout = "{UNOPENABLE}"\n}}\n'
+            'job "never" {\n command = "/bin/echo"\n args = ["should not run"]\n}\n'
+        }
+    )
+    assert run.wait() == 1, run.stderr
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+    failure = "failed to start job b: open /proc/self/no-such-dir: no such file or directory"
+    assert f'boot job error occurred: {failure}"' in run.stderr
+    assert "should not run" not in run.stdout
+    run = mittnite(
+        {
+            "a.hcl": f'boot "b" {{\n command = "/bin/true"\n stdout = "{UNOPENABLE}"\n'
+            " canFail = true\n}\n"
+            'job "ok" {\n command = "/bin/echo"\n args = ["started"]\n oneTime = true\n}\n'
+        }
+    )
+    assert run.wait() == 0, run.stderr
+    assert run.stdout == "started\n"
+    assert f'msg="job failed, but is allowed to fail" error="{failure}" job.name=b' in run.stderr
+
+
+def test_job_whose_log_file_cannot_be_opened_says_so_in_gos_words(mittnite: Start) -> None:
+    run = mittnite(
+        {
+            "a.hcl": f'job "j" {{\n command = "/bin/true"\n stdout = "{UNOPENABLE}"\n'
+            " maxAttempts = 1\n canFail = true\n}\n"
+        }
+    )
+    assert run.wait() == 0, run.stderr
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+    assert "open /proc/self/no-such-dir: no such file or directory" in run.stderr

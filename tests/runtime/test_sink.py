@@ -126,6 +126,40 @@ def test_a_regular_file_is_written_directly(tmp_path: Path) -> None:
     run(scenario())
 
 
+FILE_SIZE_LIMIT = """
+import asyncio, os, resource, sys
+from mittnite.runtime.sink import open_sink
+
+resource.setrlimit(resource.RLIMIT_FSIZE, (1000, resource.RLIM_INFINITY))
+
+async def main():
+    fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    sink = open_sink(fd)
+    sink.write(b"x" * 4000)  # the file takes 1000 bytes of it, then refuses more
+    sink.write(b"y" * 10)
+    print(sink.broken, sink.discarded, sink.buffered, os.path.getsize(sys.argv[1]))
+
+asyncio.run(main())
+"""
+
+
+def test_a_regular_file_that_takes_part_of_a_write_breaks_the_sink(tmp_path: Path) -> None:
+    """A short write to a file (disk full, file size limit) is no reason to wait: the loop
+    cannot wait for a regular file (epoll refuses it), the next write tells the error."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", FILE_SIZE_LIMIT, str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "3010", "0", "1000"]
+
+
 def test_a_destination_without_reader_is_broken_and_never_blocks_anybody() -> None:
     async def scenario() -> None:
         read_end, write_end = os.pipe()

@@ -61,8 +61,11 @@ def run(invocation: Invocation) -> int:
         return 127
     sys.stdout.flush()
     sys.stderr.flush()
+    from ..runtime.cleanslate import interpreter_signals_restored
+
     try:
-        os.execv(path, command)
+        with interpreter_signals_restored():
+            os.execv(path, command)
     except OSError as exc:
         reason = start_error(path, exc.errno) if exc.errno else exc
         logger.fatal(f"failed to execute additional args '{shown}', err: '{reason}'")

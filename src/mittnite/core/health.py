@@ -24,7 +24,7 @@ liveness: when the job becomes ready, so a slow start is not mistaken for a hang
 grace after that is ``interval × failures``); on exit ``stop()``. Actions: RunCheck →
 run the :mod:`mittnite.checks` check and report ``checked``; StartTimer/CancelTimer as
 for the job machine; Healthy/Unhealthy → ``DependencyMachine.ready/not_ready`` for
-readiness, ``JobMachine.restart()`` plus a restart count for liveness. The adapter in
+readiness, ``JobMachine.unhealthy()`` plus a restart count for liveness. The adapter in
 :mod:`mittnite.checks.monitor` does all of that but the last step.
 """
 

@@ -1,30 +1,20 @@
-"""The ``mittnite_*`` metric families, and one method per event that feeds them.
+"""The ``mittnite_*`` metric families of one run, and their exposition.
 
-The supervisor calls these methods where the event happens (spawn, exit, restart,
-readiness verdict, check attempt, lazy activation, accepted connection, forwarded
-bytes, dropped output); nothing here reads state on its own. ``render()`` produces the
-complete exposition including ``process_*``.
+Wiring (:mod:`mittnite.supervisor.observe`): the run creates one
+:class:`MittniteMetrics` on the first scrape, with the job, probe and listener names
+from the typed config (so every series exists from the start, at 0). The jobs, checks,
+probes and listeners only count what happens to them, as plain numbers; at each scrape
+the observer adds what those counts grew to the counters (``starts``, ``restarts``,
+``job_checks``, ...) and sets the state gauges through :meth:`MittniteMetrics.job_state`
+and :meth:`MittniteMetrics.job_ready`. ``render()`` produces the complete exposition
+including ``process_*``; the probe server answers ``GET /metrics`` with it and
+:data:`CONTENT_TYPE`, ``mittnitectl metrics`` fetches and prints that text.
 
-Wiring (:mod:`mittnite.supervisor.jobs`): one :class:`MittniteMetrics` per run, created with the job, probe and
-listener names from the typed config (so every series exists from the start, at 0);
-the probe server answers ``GET /metrics`` with ``render()`` and :data:`CONTENT_TYPE`;
-``mittnitectl metrics`` fetches and prints that text. Feeding points:
-
-==========================================  ==============================================
-``job_started(job)``                        process spawned (``JobMachine.spawned``)
-``job_exited(job, code)``                   the reaper delivered the status
-                                            (``ExitStatus.returncode``: -signal if killed)
-``job_restarted(job, liveness=False)``      a respawn after an exit, an API/watch restart,
-                                            or (``liveness=True``) a liveness failure
-``job_state(job, state)``                   phase change (:data:`JOB_STATES`)
-``job_ready(job, ready)``                   readiness verdict (``up`` = started and ready)
-``probe_checked(probe, result)``            every probe attempt (success/failure/timeout)
-``job_checked(job, check, result)``         every readiness/liveness attempt of a job
-``lazy_activated(job)``                     a lazy job's process started for a connection
-``listener_connection(job, listener)``      a connection accepted
-``listener_bytes_forwarded(job, dir, n)``   bytes forwarded (``in`` client→job, ``out``)
-``output_dropped_bytes(job, n)``            output bytes dropped (destination too slow)
-==========================================  ==============================================
+The other per-event methods (``job_started``, ``job_exited``, ``job_restarted``,
+``probe_checked``, ``job_checked``, ``lazy_activated``, ``listener_connection``,
+``listener_bytes_forwarded``, ``output_dropped_bytes``) feed one family each for a
+caller that learns of events one by one (the test kits do); the run itself does not
+call them. ``mittnite_output_dropped_bytes`` stays 0: no job output is dropped today.
 """
 
 from __future__ import annotations

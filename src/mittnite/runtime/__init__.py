@@ -9,6 +9,7 @@ jobs or configuration. Modules, one job each:
 * ``lookpath``    Go's rules for finding a command in ``$PATH``
 * ``goerrors``    Go's error texts for commands that cannot start
 * ``signals``     signals as loop events; signalling process groups
+* ``timers``      named one-shot timers, as the pure machines ask for them
 * ``cleanslate``  undoing inherited signal state at startup
 * ``pipes``       reading a child's output, with back-pressure and partial-line timing
 * ``ptys``        pseudo-terminals for jobs whose output goes to mittnite's terminal

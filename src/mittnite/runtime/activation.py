@@ -90,13 +90,12 @@ import select
 import signal
 import socket
 import struct
-from collections import abc
 
 from mittnite.runtime.listen import Listening, open_listener
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Sequence
 
     from mittnite.runtime.listen import SocketAddress
     from mittnite.runtime.sockdiag import Activity
@@ -287,15 +286,6 @@ def job_environment(entries: Sequence[bytes], fds: int, names: Sequence[str]) ->
     kept.append(b"LISTEN_FDS=%d" % fds)
     kept.append(b"LISTEN_FDNAMES=" + ":".join(names).encode())
     return kept
-
-
-def environment_entries(env: Mapping[str, str] | Sequence[bytes] | None) -> list[bytes]:
-    """A job environment as raw ``k=v`` bytes (``None``: mittnite's own environment)."""
-    if env is None:
-        return [key + b"=" + value for key, value in os.environb.items()]
-    if isinstance(env, abc.Mapping):
-        return [os.fsencode(key) + b"=" + os.fsencode(value) for key, value in env.items()]
-    return [bytes(entry) for entry in env]
 
 
 class _RawExec:

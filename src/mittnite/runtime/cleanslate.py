@@ -12,13 +12,20 @@ resets caught signals to the default, children start with default dispositions.
 
 ``SIGPIPE`` and ``SIGXFSZ`` stay ignored: CPython ignores them on purpose (so writes fail
 with an error instead of killing the interpreter), and the spawner restores them to the
-default in each child (``restore_signals=True``).
+default in each child (``restore_signals=True``). Where mittnite replaces itself with
+another program (``renderfiles COMMAND``), :func:`interpreter_signals_restored` does the
+same around the ``exec``.
 """
 
 from __future__ import annotations
 
 import signal
+from contextlib import contextmanager
 from types import FrameType
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # CPython ignores these itself; the spawner restores them in every child.
 _INTERPRETER_IGNORED = frozenset({signal.SIGPIPE, signal.SIGXFSZ})
@@ -78,3 +85,20 @@ def prepare_process_for_supervision() -> CleanSlateReport:
         unblocked=frozenset(int(signum) for signum in blocked),
         unignored=frozenset(unignored),
     )
+
+
+@contextmanager
+def interpreter_signals_restored() -> Iterator[None]:
+    """Around an ``exec`` of mittnite itself: ``SIGPIPE``/``SIGXFSZ`` at their default.
+
+    An ignored signal stays ignored across ``exec``, so without this the program that
+    replaces mittnite would inherit CPython's choice (a ``yes | head`` in it would print
+    ``Broken pipe`` errors instead of ending quietly). The original, a Go program, passes
+    them on at their default. If the ``exec`` fails, they are ignored again.
+    """
+    previous = {signum: signal.signal(signum, signal.SIG_DFL) for signum in _INTERPRETER_IGNORED}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -29,7 +29,6 @@ __all__ = [
     "StartupInterrupted",
     "defer_signals",
     "early_signal",
-    "forget_early_signal",
     "install_early_handlers",
     "signals_deferred",
     "signals_interrupt",
@@ -113,9 +112,3 @@ def signals_interrupt() -> Iterator[None]:
         yield
     finally:
         _Early.raising = before
-
-
-def forget_early_signal() -> None:
-    """Reset the record (tests)."""
-    _Early.received = None
-    _Early.raising = True

@@ -44,6 +44,8 @@ import socket
 import struct
 from dataclasses import dataclass, field
 
+from mittnite.runtime.descendants import read_process
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -172,17 +174,8 @@ def _descends_from(pid: int, ancestor: int) -> bool:
 
 
 def _parent_of(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            stat = handle.read()
-    except OSError:
-        return None
-    # The command name may hold spaces and parentheses: fields start after the last ')'.
-    fields = stat[stat.rfind(b")") + 2 :].split()
-    try:
-        return int(fields[1])
-    except (IndexError, ValueError):
-        return None
+    info = read_process(pid)
+    return None if info is None else info.ppid
 
 
 def _abstract_name(hint: str) -> str:

@@ -26,6 +26,7 @@ import os
 import signal
 from collections.abc import Callable
 
+from mittnite.runtime.descendants import read_process
 from mittnite.runtime.exitstatus import ExitStatus
 
 _PR_SET_CHILD_SUBREAPER = 36
@@ -59,13 +60,8 @@ class Orphan:
 
 def _group_and_session(pid: int) -> tuple[int | None, int | None]:
     """Process group and session of ``pid`` (a zombie of ours), from ``/proc``."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            text = handle.read()
-        fields = text[text.rindex(b")") + 2 :].split()
-        return int(fields[2]), int(fields[3])
-    except (OSError, ValueError, IndexError):
-        return None, None
+    info = read_process(pid)
+    return (None, None) if info is None else (info.pgid, info.sid)
 
 
 class ReaperClosedError(RuntimeError):

@@ -65,9 +65,12 @@ LOG_WRITER = object()
 class _FdOutput:
     """Writes to a descriptor that is non-blocking (ours) or never waits (a regular file)."""
 
-    def __init__(self, fd: int, *, owned: bool) -> None:
+    def __init__(self, fd: int, *, owned: bool, pollable: bool = True) -> None:
         self.fd = fd
         self.owned = owned
+        self.pollable = pollable
+        """False for regular files and block devices: the loop cannot wait for them to take
+        more (epoll refuses them), and a short write means a limit (disk full), not a wait."""
 
     def write(self, data: bytes | memoryview) -> int:
         try:
@@ -95,6 +98,7 @@ class _SocketOutput:
 
         self.sock = sock
         self.fd = sock.fileno()
+        self.pollable = True
         self._flags = socket_module.MSG_DONTWAIT | socket_module.MSG_NOSIGNAL
 
     def write(self, data: bytes | memoryview) -> int:
@@ -249,9 +253,26 @@ class Sink:
             return
         if written < size:
             rest = data[written:]
+            if not self._output.pollable:
+                self._write_through(rest)
+                return
             self._buffer.append(rest if isinstance(rest, bytes) else bytes(rest))
             self.buffered += size - written
             self._want_writable()
+
+    def _write_through(self, rest: bytes | memoryview) -> None:
+        """A regular file took part of a write: the rest is tried once more now.
+
+        Nothing can be waited for (the file is as writable as it will get); the second
+        attempt reports the limit that cut the first short (``ENOSPC``, ``EFBIG``), which
+        breaks the sink. A second short write discards the rest.
+        """
+        try:
+            written = self._output.write(rest)
+        except OSError as error:
+            self._break(error, len(rest))
+            return
+        self.discarded += len(rest) - written
 
     def write_log(self, data: bytes) -> None:
         """mittnite's own log line: never held back; dropped (and counted) beyond the allowance."""
@@ -419,7 +440,7 @@ def open_sink(fd: int, *, owned: bool = False, allow_thread: bool = True) -> Sin
         sink.error, sink._state = error, _BROKEN
         return sink
     if stat.S_ISREG(info.st_mode) or stat.S_ISBLK(info.st_mode):
-        return Sink(_FdOutput(fd, owned=owned))
+        return Sink(_FdOutput(fd, owned=owned, pollable=False))
     if stat.S_ISSOCK(info.st_mode):
         import socket
 

@@ -3,8 +3,10 @@
 Differences from the original, as the README promises: all boot jobs must
 have completed before jobs start, a failure or timeout aborts start-up unless
 the boot job has ``canFail = true``, a hung boot job killed after its timeout
-counts as failed (not as success), and boot jobs inherit mittnite's
-stdout/stderr (the original closes them).
+counts as failed (not as success), and boot jobs' output goes where a job's
+goes (mittnite's stdout/stderr or their log files, see :mod:`.output`; the
+original closes their stdout/stderr). A log file that cannot be opened fails
+the boot job like a command that cannot be started.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import subprocess
 
 from ..runtime.spawn import SpawnError, spawn
 from .job import drain_readers, prepare_output, stop_signal_number, stop_timeout_seconds
+from .output import output_error
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,7 +34,12 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
     """Run one boot job; returns ``None`` on success or the reason it failed."""
     log = context.logger.with_fields(**{"job.name": config.name})
     timeout = config.timeout.seconds if config.timeout.nanoseconds > 0 else None
-    plan = prepare_output(config, context, None)
+    try:
+        plan = prepare_output(config, context, None)
+    except OSError as exc:  # its log file cannot be opened: it cannot start
+        failure = f"failed to start job {config.name}: {output_error(exc)}"
+        log.error("job exited with error", error=failure)
+        return failure
     log.info("starting job")
     try:
         child = spawn(

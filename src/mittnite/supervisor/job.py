@@ -12,7 +12,6 @@ last exit code), for the metrics, which read the counts when scraped.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import subprocess
@@ -29,7 +28,7 @@ from ..core.job import (
 from ..logs.ring import LogRing
 from ..runtime.spawn import SpawnError, spawn
 from ..runtime.timers import NamedTimers
-from .output import prepare_output
+from .output import output_error, prepare_output
 
 __all__ = [
     "DRAIN_TIMEOUT",
@@ -89,23 +88,13 @@ def stop_timeout_seconds(timeout: Duration | None, default: float) -> float:
 class ProcessRun:
     """One run of a job's process: the child and the readers of its output."""
 
-    def __init__(
-        self, child: Child, readers: list[OutputReader], fds: list[int] | None = None
-    ) -> None:
+    def __init__(self, child: Child, readers: list[OutputReader]) -> None:
         self.child = child
         self.readers = readers
-        self.fds = list(fds or ())
 
     async def drain(self) -> None:
-        """Wait until the output of this run is read to its end, then let go of it.
-
-        See :func:`drain_readers`; ``fds`` (if any) are closed afterwards.
-        """
+        """Wait until the output of this run is read to its end (:func:`drain_readers`)."""
         await drain_readers(self.readers)
-        for fd in self.fds:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        self.fds = []
 
 
 async def drain_readers(readers: list[OutputReader], timeout: float = DRAIN_TIMEOUT) -> None:
@@ -387,7 +376,7 @@ class SupervisedJob:
         try:
             plan = prepare_output(config, self.context, self.ring)
         except OSError as exc:
-            self._apply(self.machine.spawn_failed(f"open {exc.filename}: {exc.strerror}"))
+            self._apply(self.machine.spawn_failed(output_error(exc)))
             return
         handoff = None
         if self._listeners is not None and self._listeners.activated is not None:
@@ -415,7 +404,7 @@ class SupervisedJob:
         for fd in plan.pipe_write_ends:
             os.close(fd)  # the child holds them now; EOF reaches us when it is done
         readers = plan.start_readers()
-        run = ProcessRun(child, readers, plan.file_fds)
+        run = ProcessRun(child, readers)
         self._run = run
         self._process_started(child)
         task = asyncio.get_running_loop().create_task(self._watch_exit(run))

@@ -96,7 +96,9 @@ class JobSet:
         """Whether each job is ready (running and passing its check; a lazy job: listening)."""
         self.ready_since: dict[str, float] = {}
         """When each job last became ready or not ready (wall clock), for the API."""
-        self._logged: set[str] = set()
+        self._last_error_logged: str | None = None
+        """The dependency machine's last error line: its ``Fail`` follows at once and may
+        end the run with that very text, which is then not said twice."""
         self._queue: deque[Action] = deque()
         self._applying = False
         self.ignition = ignition
@@ -272,7 +274,7 @@ class JobSet:
         if self.fatal_error is not None or self._shutting_down:
             return
         self.fatal_error = error
-        if error not in self._logged:
+        if error != self._last_error_logged:
             self.context.logger.error(error)
         self.exit_status = EXIT_FAILURE
         self._done.set()
@@ -323,7 +325,7 @@ class JobSet:
         elif isinstance(action, Log):
             self.context.logger.log(action.level, action.msg, action.fields)
             if action.level == "error":
-                self._logged.add(action.msg)  # if it ends the run, it is not said twice
+                self._last_error_logged = action.msg
 
     def _fatal_fail(self, name: str) -> bool:
         job = self._by_name.get(name)

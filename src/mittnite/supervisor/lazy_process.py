@@ -12,8 +12,9 @@ import os
 import subprocess
 
 from ..logs.ring import LogRing
-from ..runtime.spawn import spawn
+from ..runtime.spawn import SpawnError, spawn
 from .job import ProcessRun, prepare_output, stop_signal_number, stop_timeout_seconds
+from .output import output_error
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,7 +55,10 @@ class LazyProcess:
         ``LISTEN_*`` (socket activation).
         """
         config = self.config
-        plan = prepare_output(config, self.context, self.ring)
+        try:
+            plan = prepare_output(config, self.context, self.ring)
+        except OSError as exc:  # its log file cannot be opened: said as Go says it
+            raise SpawnError(output_error(exc)) from exc
         try:
             child = spawn(
                 [config.command, *(config.args or ())],
@@ -72,7 +76,7 @@ class LazyProcess:
             raise
         for fd in plan.pipe_write_ends:
             os.close(fd)
-        run = ProcessRun(child, plan.start_readers(), plan.file_fds)
+        run = ProcessRun(child, plan.start_readers())
         self._run = run
         self.pid = child.pid
         task = asyncio.get_running_loop().create_task(self._watch(run))

@@ -64,6 +64,20 @@ def open_log_file(path: str) -> int:
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o666)
 
 
+def output_error(error: OSError) -> str:
+    """Why a run's output could not be set up, in Go's words.
+
+    ``open /var/log/app/out.log: permission denied`` for a log file (or its directory)
+    that cannot be had; the bare errno text otherwise (no pipe: too many open files).
+    """
+    from ..runtime.goerrors import errno_text
+
+    reason = errno_text(error.errno) if error.errno else (error.strerror or str(error))
+    if error.filename is not None:
+        return f"open {error.filename}: {reason}"
+    return reason
+
+
 class LogStream:
     """A text stream for mittnite's logger that writes into a sink and never blocks."""
 
@@ -179,8 +193,8 @@ class OutputPlan:
     ``child_fds`` are handed to the child as stdout/stderr; ``pipe_write_ends``
     (the child's ends of pipes and terminals, and log files it writes itself)
     are closed in the parent right after the spawn; ``copies`` are what
-    mittnite reads and where it writes it. ``file_fds`` is empty: log files
-    that mittnite writes belong to their sinks and are closed when the run's
+    mittnite reads and where it writes it. Log files that mittnite writes
+    belong to their sinks (``file_sinks``) and are closed once the run's
     output is written.
     """
 
@@ -190,7 +204,6 @@ class OutputPlan:
         self.pipe_write_ends: list[int] = []
         self.copies: list[Copy] = []
         self.file_sinks: list[Sink] = []
-        self.file_fds: list[int] = []
 
     def start_readers(self) -> list[OutputReader]:
         """Begin copying (after the spawn, once the child holds its ends)."""

@@ -1,13 +1,16 @@
 """``mittnite up`` from start to exit: the phases of one run, and their order.
 
 1. pidfile (first, as the original); 2. configuration; 3. render files;
-4. signal handlers, reaper, probe server, control API; 5. wait for probes;
-6. boot jobs; 7. jobs, until the run ends (see :mod:`.jobs`); 8. orderly
-shutdown: jobs stopped gracefully (bounded), servers closed, pidfile removed.
+4. reaper, signal handlers, output routing, probe server, control API;
+5. wait for probes (without a deadline: it ends when they pass or mittnite is
+stopped); 6. boot jobs; 7. jobs, until the run ends (see :mod:`.jobs`);
+8. teardown, newest first: control API and probe server closed, jobs stopped
+in order (bounded, :meth:`.jobs.JobSet.shutdown`), output flushed (bounded),
+signal handlers and reaper removed, pidfile released.
 
 Exit statuses: 0 when everything ended cleanly or mittnite was asked to stop;
-1 when the configuration, a template, a probe wait, a boot job or a job that
-may not fail went wrong (the original exits 0 in all of these cases).
+1 when the configuration, a template, a boot job or a job that may not fail
+went wrong (the original exits 0 in all of these cases).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import asyncio
 import contextlib
 import signal
 
+from ..runtime.signals import SHUTDOWN_SIGNALS
 from .jobs import EXIT_FAILURE, EXIT_OK, JobSet
 
 TYPE_CHECKING = False
@@ -57,9 +61,6 @@ class UpOptions:
         self.keep_running = keep_running
         self.stop_timeout = stop_timeout
         self.prefix_output = prefix_output
-
-
-SHUTDOWN_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class Run:
