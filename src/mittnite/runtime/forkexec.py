@@ -6,7 +6,7 @@ original, passes to ``execve`` verbatim) cannot be given to a child, nor can a n
 containing ``=``. The C helper behind Popen, ``_posixsubprocess.fork_exec``, takes the
 final list of ``bytes`` entries. It is a private API, so:
 
-* it is used only on CPython versions whose signature is known (3.11 to 3.14; the
+* it is used only on CPython versions whose signature was checked (3.11 to 3.13; the
   ``allow_vfork`` argument exists exactly when ``subprocess._USE_VFORK`` does);
 * everything around the call is what Popen does (error pipe, its message format, waiting
   for a child that failed to exec), so the behaviour is Popen's;
@@ -37,7 +37,7 @@ _MAX_ERROR_REPORT = 50000
 
 
 def _load() -> Callable[..., int] | None:
-    if sys.implementation.name != "cpython" or not (3, 11) <= sys.version_info[:2] <= (3, 14):
+    if sys.implementation.name != "cpython" or not (3, 11) <= sys.version_info[:2] <= (3, 13):
         return None
     try:
         import _posixsubprocess
