@@ -114,7 +114,8 @@ def item_text(item: Item) -> str:
         return item.val
     if item.typ > KEYWORD:
         return f"<{item.val}>"
-    if len(item.val) > 10:
+    # Go compares the length in bytes but %.10q truncates to 10 runes
+    if len(item.val.encode("utf-8", "surrogateescape")) > 10:
         return quote(item.val[:10]) + "..."
     return quote(item.val)
 
