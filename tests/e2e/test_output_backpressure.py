@@ -167,3 +167,36 @@ def test_sigterm_ends_the_run_while_stdout_is_stalled(
         os.close(read_end)
         if write_end >= 0:
             os.close(write_end)
+
+
+@pytest.mark.parametrize("destination", ["full disk", "reader gone"])
+def test_a_broken_stdout_is_reported_once_and_jobs_go_on(
+    mittnite: Start, tmp_path: Path, destination: str
+) -> None:
+    """Output that cannot be written any more is discarded: one warning says so (there is
+    no other sign of it), and the jobs and mittnite carry on."""
+    counter = tmp_path / "count"
+    job = (
+        'job "talk" {\n command = "/bin/sh"\n'
+        f' args = ["-c", "i=0; while true; do i=$((i+1)); echo hello$i; echo $i > {counter}; '
+        'sleep 0.02; done"]\n}\n'
+    )
+    if destination == "full disk":
+        out = os.open("/dev/full", os.O_WRONLY)
+    else:
+        read_end, out = os.pipe()
+        os.close(read_end)
+    try:
+        run = mittnite({"a.hcl": job}, pid1=True, stdout=out)
+    finally:
+        os.close(out)
+    run.wait_for("could not write job output to stdout, discarding it from now on")
+    assert run.stderr.count("could not write job output to stdout") == 1
+    reason = "no space left on device" if destination == "full disk" else "broken pipe"
+    assert f'error="{reason}"' in run.stderr
+    wait_until(lambda: counter.exists() and int(counter.read_text() or 0) > 0, 30, "job runs")
+    seen = int(counter.read_text() or 0)
+    wait_until(lambda: int(counter.read_text() or 0) >= seen + 20, 30, "the job goes on")
+    assert run.stderr.count("could not write job output to stdout") == 1
+    run.signal(signal.SIGTERM)
+    assert run.wait(30) == 0

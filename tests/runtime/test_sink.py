@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import fcntl
 import os
 import socket
@@ -164,6 +165,8 @@ def test_a_destination_without_reader_is_broken_and_never_blocks_anybody() -> No
     async def scenario() -> None:
         read_end, write_end = os.pipe()
         sink = open_sink(write_end)
+        reports: list[OSError] = []
+        sink.on_break = reports.append
         fill(sink, HIGH_WATER * 3)
         assert not sink.has_room()
         woken: list[bool] = []
@@ -174,6 +177,8 @@ def test_a_destination_without_reader_is_broken_and_never_blocks_anybody() -> No
         assert woken == [True] and sink.has_room() and sink.buffered == 0
         sink.write(b"more\n")
         assert sink.discarded == buffered + 5
+        await asyncio.sleep(0)  # the report comes on a later turn of the loop, once
+        assert [error.errno for error in reports] == [errno.EPIPE]
         sink.release()
         os.close(write_end)
 
@@ -242,8 +247,13 @@ def test_the_writer_thread_fallback_keeps_the_loop_free() -> None:
         assert bytes(received) == written and woken == [True]
         task.cancel()
         os.close(read_end)
+        reports: list[OSError] = []
+        sink.on_break = reports.append
         sink.write(b"lost\n")
         assert await eventually(lambda: sink.broken)
+        sink.write(b"lost too\n")
+        assert await eventually(lambda: bool(reports))
+        assert [error.errno for error in reports] == [errno.EPIPE]
         os.close(write_end)
 
     run(scenario())

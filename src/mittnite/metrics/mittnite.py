@@ -14,7 +14,9 @@ The other per-event methods (``job_started``, ``job_exited``, ``job_restarted``,
 ``probe_checked``, ``job_checked``, ``lazy_activated``, ``listener_connection``,
 ``listener_bytes_forwarded``, ``output_dropped_bytes``) feed one family each for a
 caller that learns of events one by one (the test kits do); the run itself does not
-call them. ``mittnite_output_dropped_bytes`` stays 0: no job output is dropped today.
+call them. ``mittnite_output_dropped_bytes`` stays 0: back-pressure never drops output;
+only a destination that broke for good (``EPIPE``, ``ENOSPC``) has its output discarded,
+which a warning reports once (``supervisor.output``) rather than this counter per job.
 """
 
 from __future__ import annotations

@@ -25,8 +25,9 @@ that inherited it: setting it there would hand them ``EAGAIN`` errors. So:
 
 A destination that fails (``EPIPE``: the reader is gone; ``EIO``: the
 terminal hung up) is *broken*: from then on its data is discarded and
-counted in :attr:`Sink.discarded`; producers are never blocked by it, so a
-job is never taken down because nobody reads mittnite's output.
+counted in :attr:`Sink.discarded` (and reported once through
+:attr:`Sink.on_break`); producers are never blocked by it, so a job is never
+taken down because nobody reads mittnite's output.
 
 mittnite's own log lines (:meth:`Sink.write_log`) cannot be held back: they
 may exceed the limit by :data:`LOG_ALLOWANCE`, beyond that they are dropped,
@@ -162,6 +163,8 @@ class Sink:
         self.log_dropped = 0
         """Bytes of mittnite's own log lines dropped (not yet reported in a note)."""
         self.error: OSError | None = None
+        self.on_break: Callable[[OSError], None] | None = None
+        """Told once, on a later turn of the loop, that the destination broke (to log it)."""
         self.last_writer: object = None
         """Who wrote last (a framer continues a shown partial line only if it was itself)."""
         self._state = _OPEN
@@ -371,9 +374,25 @@ class Sink:
             callback()
 
     def _break(self, error: OSError, unwritten: int) -> None:
+        self._mark_broken(error)
+        self._drop_buffer(unwritten)
+
+    def _mark_broken(self, error: OSError) -> None:
+        """From now on everything is discarded; ``on_break`` hears of it once.
+
+        The report is deferred to the loop: the write that failed may be a log line,
+        and logging from inside the logger's own write must not happen.
+        """
         self.error = error
         self._state = _BROKEN
-        self._drop_buffer(unwritten)
+        if self.on_break is None:
+            return
+        try:
+            loop = self._loop or asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop: exiting, nobody left to tell
+        if not loop.is_closed():
+            loop.call_soon(self.on_break, error)
 
     def _drop_buffer(self, unwritten: int = 0) -> None:
         self.discarded += self.buffered + unwritten

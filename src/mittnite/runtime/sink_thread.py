@@ -97,8 +97,7 @@ class ThreadedSink(Sink):
             self.buffered -= written + dropped
             self.discarded += written + dropped
             if self._state == _OPEN:
-                self._state = _BROKEN
-                self.error = error
+                self._mark_broken(error)
             self._settle_drained()
             self._wake()
             return

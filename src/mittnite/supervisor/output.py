@@ -107,6 +107,23 @@ class OutputRouting:
         self.terminals: dict[int, int] = {}
         """Live pseudo-terminal masters of jobs, with the terminal whose size they copy."""
         self._tasks: set[asyncio.Task[None]] = set()
+        self.logger: Logger | None = None
+
+    def report_broken(self, destination: str, job: str | None = None) -> Callable[[OSError], None]:
+        """What a sink calls once its destination broke: one warning (there may be no
+        other sign that output is being thrown away, e.g. a full disk or a gone reader)."""
+
+        def report(error: OSError) -> None:
+            if self.logger is None:
+                return
+            fields = {"job.name": job} if job is not None else {}
+            self.logger.warning(
+                f"could not write job output to {destination}, discarding it from now on",
+                error=output_error(error),
+                **fields,
+            )
+
+        return report
 
     def sink(self, fd: int) -> Sink:
         """The sink writing to mittnite's ``fd`` (shared with an fd leading to the same place)."""
@@ -118,6 +135,8 @@ class OutputRouting:
                 self._sinks[fd] = sink
                 return sink
         sink = open_sink(fd)
+        names = {self.stdout_fd: "stdout", self.stderr_fd: "stderr"}
+        sink.on_break = self.report_broken(names.get(fd, f"file descriptor {fd}"))
         self._sinks[fd] = sink
         return sink
 
@@ -130,6 +149,7 @@ class OutputRouting:
         """Route mittnite's own log lines through the stderr sink (never blocking the loop)."""
         from typing import IO, cast
 
+        self.logger = logger
         logger.stream = cast("IO[str]", LogStream(self.sink(self.stderr_fd)))
 
     def track(self, reader: OutputReader, terminal: tuple[int, int] | None = None) -> None:
@@ -307,10 +327,11 @@ def prepare_output(job: BaseJob, context: RunContext, ring: LogRing | None) -> O
                         files[path] = fd
                     else:
                         try:
-                            files[path] = open_sink(fd, owned=True)
+                            files[path] = file_sink = open_sink(fd, owned=True)
                         except OSError:
                             os.close(fd)
                             raise
+                        file_sink.on_break = routing.report_broken(path, job.name)
                         plan.file_sinks.append(files[path])  # type: ignore[arg-type]
                 target = files[path]
                 if isinstance(target, int):
