@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from .ast import Key, ListNode, Literal, ObjectItem, ObjectList, ObjectNode
 from .errors import HclSyntaxError, Pos
-from .lexer import EOF, Lines, NumberScanning, Tok, digit_value, is_digit, is_letter
+from .lexer import EOF, CommonScanning, Lines, Tok, digit_value, is_digit, is_letter
 from .parser import MAX_DEPTH
 
 TYPE_CHECKING = False
@@ -62,7 +62,7 @@ class _EndOfFile(Exception):
     """hcl v1's ``errEofToken``: the input ended (quietly closing everything open)."""
 
 
-class _Scanner(NumberScanning):
+class _Scanner(CommonScanning):
     """hcl v1's JSON scanner: a cursor with ``next``/``unread``/``peek`` and lazy tokens."""
 
     def __init__(self, src: str) -> None:
@@ -177,25 +177,12 @@ class _Scanner(NumberScanning):
             if ch == "\\":
                 self._escape()
 
-    def _escape(self) -> None:
-        at = self.i - 1
-        ch = self.next()
-        if ch and ch in 'abfnrtv\\"':
-            return
-        if ch and ch in "01234567":
-            self._escape_digits(ch, 8, 3, at)
-        elif ch == "x":
-            self._escape_digits(self.next(), 16, 2, at)
-        elif ch == "u":
-            self._escape_digits(self.next(), 16, 4, at)
-        elif ch == "U":
-            self._escape_digits(self.next(), 16, 8, at)
-        else:
-            raise self.fail(
-                f"illegal escape sequence '\\{ch}' in string (hcl v1 knows \\n \\t \\r \\\" "
-                "\\\\ \\a \\b \\f \\v \\NNN \\xNN \\uNNNN \\UNNNNNNNN; not \\/)",
-                at,
-            )
+    def _illegal_escape(self, ch: str, at: int) -> _ScanError:
+        return self.fail(
+            f"illegal escape sequence '\\{ch}' in string (hcl v1 knows \\n \\t \\r \\\" "
+            "\\\\ \\a \\b \\f \\v \\NNN \\xNN \\uNNNN \\UNNNNNNNN; not \\/)",
+            at,
+        )
 
     def _escape_digits(self, ch: str, base: int, count: int, at: int) -> None:
         eof_reads = self.eof_reads

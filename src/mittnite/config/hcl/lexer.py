@@ -172,9 +172,13 @@ class Lines:
         return Pos(line, offset - self.starts[line - 1] + 1)
 
 
-class NumberScanning:
-    """Scanning a number's digits, fraction and exponent, which hcl v1's two scanners (HCL
-    and its JSON flavour) do alike; each brings its own cursor."""
+class CommonScanning:
+    """What hcl v1's two scanners (HCL and its JSON flavour) do alike: a number's digits,
+    fraction and exponent, and which escapes a string may hold. Each brings its own
+    cursor, its own rule for an escape's digits at the end of input and its own words for
+    an illegal escape."""
+
+    i: int
 
     def next(self) -> str:
         raise NotImplementedError
@@ -184,6 +188,28 @@ class NumberScanning:
 
     def peek(self) -> str:
         raise NotImplementedError
+
+    def _escape_digits(self, ch: str, base: int, count: int, at: int) -> None:
+        raise NotImplementedError
+
+    def _illegal_escape(self, ch: str, at: int) -> Exception:
+        raise NotImplementedError
+
+    def _escape(self) -> None:
+        at = self.i - 1
+        ch = self.next()
+        if ch and ch in 'abfnrtv\\"':
+            return
+        if ch and ch in "01234567":
+            self._escape_digits(ch, 8, 3, at)
+        elif ch == "x":
+            self._escape_digits(self.next(), 16, 2, at)
+        elif ch == "u":
+            self._escape_digits(self.next(), 16, 4, at)
+        elif ch == "U":
+            self._escape_digits(self.next(), 16, 8, at)
+        else:
+            raise self._illegal_escape(ch, at)
 
     def _mantissa(self, ch: str) -> str:
         scanned = False
@@ -208,7 +234,7 @@ class NumberScanning:
         return ch
 
 
-class Scanner(NumberScanning):
+class Scanner(CommonScanning):
     """A cursor with hcl v1's ``next``/``unread``/``peek`` and its token scanners."""
 
     def __init__(self, src: str) -> None:
@@ -391,26 +417,13 @@ class Scanner(NumberScanning):
             if ch == "\\":
                 self._escape()
 
-    def _escape(self) -> None:
-        at = self.i - 1
-        ch = self.next()
-        if ch and ch in 'abfnrtv\\"':
-            return
-        if ch and ch in "01234567":
-            self._escape_digits(ch, 8, 3, at)
-        elif ch == "x":
-            self._escape_digits(self.next(), 16, 2, at)
-        elif ch == "u":
-            self._escape_digits(self.next(), 16, 4, at)
-        elif ch == "U":
-            self._escape_digits(self.next(), 16, 8, at)
-        else:
-            shown = f"\\{ch}" if ch else "\\"
-            raise self.fail(
-                f"illegal escape sequence '{shown}' in string (valid: \\n \\t \\r \\\" \\\\ "
-                "\\a \\b \\f \\v \\NNN \\xNN \\uNNNN \\UNNNNNNNN)",
-                at,
-            )
+    def _illegal_escape(self, ch: str, at: int) -> HclSyntaxError:
+        shown = f"\\{ch}" if ch else "\\"
+        return self.fail(
+            f"illegal escape sequence '{shown}' in string (valid: \\n \\t \\r \\\" \\\\ "
+            "\\a \\b \\f \\v \\NNN \\xNN \\uNNNN \\UNNNNNNNN)",
+            at,
+        )
 
     def _escape_digits(self, ch: str, base: int, count: int, at: int) -> None:
         start = count
