@@ -199,7 +199,7 @@ def test_spawn_failure_counts_as_an_attempt() -> None:
     assert (
         Log(
             "error",
-            "job exited with error",
+            "job could not be started",
             {"error": 'failed to start job web: exec: "nope": executable file not found in $PATH'},
         )
         in actions

@@ -360,7 +360,10 @@ class JobMachine:
         if self.stop_requested:
             return self._ended_by_request()
         self.restart_requested = False
-        return [Log("error", "job exited with error", {"error": message}), *self._failed(message)]
+        # Not "job exited with error": nothing ran (the original logs no line here at all,
+        # and shows the reason only once attempts run out).
+        failure = Log("error", "job could not be started", {"error": message})
+        return [failure, *self._failed(message)]
 
     def exited(self, success: bool, description: str) -> list[Action]:
         """The main process ended; ``description`` is Go's text (``exit status 3``)."""

@@ -38,7 +38,7 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
         plan = prepare_output(config, context, None)
     except OSError as exc:  # its log file cannot be opened: it cannot start
         failure = f"failed to start job {config.name}: {output_error(exc)}"
-        log.error("job exited with error", error=failure)
+        log.error("job could not be started", error=failure)
         return failure
     log.info("starting job")
     try:
@@ -55,7 +55,7 @@ async def run_boot_job(config: BootJobConfig, context: RunContext) -> str | None
     except SpawnError as exc:
         plan.close_all()
         failure = f"failed to start job {config.name}: {exc}"
-        log.error("job exited with error", error=failure)
+        log.error("job could not be started", error=failure)
         return failure
     for fd in plan.pipe_write_ends:
         os.close(fd)
