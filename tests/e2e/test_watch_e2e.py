@@ -46,14 +46,25 @@ def test_atomic_replace_and_touch(mittnite: Start, tmp_path: Path) -> None:
     run = mittnite({"a.hcl": _job(watched, "  signal = 1\n")})
     run.wait_for("ready", stream="stdout")
     time.sleep(0.2)
-    os.utime(watched)  # a touch without a change: nothing happens
+    os.chmod(watched, 0o600)  # neither the time nor the content changes: nothing happens
     time.sleep(0.5)
     assert "got HUP" not in run.stdout
+    later = watched.stat().st_mtime_ns + 2_000_000_000
+    os.utime(watched, ns=(later, later))  # a touch signals, as in the original
+    run.wait_for("got HUP", stream="stdout")
+    identical = tmp_path / ".app.conf.same"
+    identical.write_text("one\n")
+    os.replace(identical, watched)  # another file, same bytes: nothing to reload
+    time.sleep(0.5)
+    assert run.stdout.count("got HUP") == 1
     replacement = tmp_path / ".app.conf.tmp"
     replacement.write_text("two\n")
     os.replace(replacement, watched)
-    run.wait_for("got HUP", stream="stdout")
-    assert run.stdout.count("got HUP") == 1
+    deadline = time.monotonic() + 10
+    while run.stdout.count("got HUP") < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    assert run.stdout.count("got HUP") == 2
     run.signal()
     assert run.wait() == 0
 

@@ -289,16 +289,38 @@ def test_100_rapid_writes_give_exactly_one_trigger(tmp_path: Path) -> None:
     run(scenario())
 
 
-def test_touch_without_content_change_does_not_trigger(tmp_path: Path) -> None:
+def test_a_touch_triggers_once_as_in_the_original(tmp_path: Path) -> None:
+    """The original compares modification times, and setups ``touch`` a file to ask for a
+    reload: that keeps working. A ``chmod`` changes neither time nor content."""
     conf = tmp_path / "app.conf"
     write(conf, "same")
 
     async def scenario() -> None:
         rec = Recorder()
         watcher = start(rec, Watch(str(conf)))
-        subprocess.run(["touch", str(conf)], check=True)
         os.chmod(conf, 0o600)
-        replace_atomically(conf, "same")  # an identical copy, new inode
+        await asyncio.sleep(SETTLE)
+        assert rec.triggers == []
+        subprocess.run(["touch", "-d", "+2 seconds", str(conf)], check=True)
+        await rec.wait_for(1)
+        assert only_change(rec) == (str(conf), MODIFIED)
+        await asyncio.sleep(SETTLE)
+        assert len(rec.triggers) == 1
+        await watcher.stop()
+
+    run(scenario())
+
+
+def test_an_identical_copy_put_in_place_is_no_change(tmp_path: Path) -> None:
+    """Another file with the same bytes (an atomic replace by config management, a
+    ConfigMap swap made for another key): nothing to reload (the original signals)."""
+    conf = tmp_path / "app.conf"
+    write(conf, "same")
+
+    async def scenario() -> None:
+        rec = Recorder()
+        watcher = start(rec, Watch(str(conf)))
+        replace_atomically(conf, "same")  # an identical copy, new inode, new time
         await asyncio.sleep(SETTLE)
         assert rec.triggers == []
         await watcher.stop()
@@ -339,9 +361,12 @@ def test_polling_fallback_detects_changes(tmp_path: Path) -> None:
         os.unlink(conf)
         await rec.wait_for(3)
         assert [only_change(rec, i)[1] for i in range(3)] == [MODIFIED, CREATED, REMOVED]
-        subprocess.run(["touch", str(tmp_path / "new.conf")], check=True)
+        os.chmod(tmp_path / "new.conf", 0o600)  # neither the time nor the bytes change
         await asyncio.sleep(SETTLE)
         assert len(rec.triggers) == 3
+        subprocess.run(["touch", "-d", "+2 seconds", str(tmp_path / "new.conf")], check=True)
+        await rec.wait_for(4)
+        assert only_change(rec, 3) == (str(tmp_path / "new.conf"), MODIFIED)
         await watcher.stop()
 
     run(scenario())

@@ -1,8 +1,19 @@
-"""What a watched path "is", so that only real changes signal a job.
+"""What a watched path "is", so that real changes signal a job and unrelated swaps do not.
 
 The original compares modification times: a ``touch`` (or a config
 management run rewriting identical content) signals the job, while a change
-that keeps the time is missed. Here a path is identified by its *content*:
+that keeps the time is missed. Here a path is identified by its *content*,
+and for the same file (same device and inode) by its modification time too:
+
+* a ``touch`` or an in-place rewrite signals, as in the original (setups touch
+  a file to ask for a reload);
+* a change that keeps the time (same size, within one kernel tick, or times
+  reset) is caught, which the original misses;
+* a *different* file with the same bytes in its place (a Kubernetes ConfigMap
+  ``..data`` swap made for another key, an atomic replace by an identical
+  copy) is no change: the original would signal, for nothing.
+
+How the content is taken:
 
 * regular files: a BLAKE2b digest of the bytes. Files up to ``SMALL_FILE``
   (64 KiB; nearly every config file) are read on every evaluation, which
@@ -12,15 +23,12 @@ that keeps the time is missed. Here a path is identified by its *content*:
   cheap identity (device, inode, size, mtime, ctime) changed. Files above
   ``HASH_LIMIT`` (8 MiB) are identified by that cheap identity alone, so that
   one evaluation never blocks the event loop for long;
-* directories (a pattern may match one): the sorted list of entry names, so
-  adding or removing entries counts, touching the directory does not;
+* directories (a pattern may match one): the sorted list of entry names;
 * anything that cannot be read (permissions) and special files (FIFOs,
   devices: opening them can block or have side effects): the cheap identity.
 
-Symlinks are followed, so a Kubernetes ``..data`` swap that changes what a
-path resolves to counts exactly when the resolved content differs, and a
-dangling symlink counts as absent (as ``os.Stat`` does in the original).
-Replacing a file by an identical copy (new inode, same bytes) is no change.
+Symlinks are followed (a dangling symlink counts as absent, as ``os.Stat``
+does in the original). A ``chmod`` changes neither time nor content: no change.
 """
 
 from __future__ import annotations
@@ -40,7 +48,8 @@ _READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY
 
 
 class Fingerprint:
-    """The identity of one path: ``digest`` decides equality, ``key`` saves reads."""
+    """The identity of one path: ``digest`` (and, for the same file, its modification time)
+    decides equality; ``key`` saves reads."""
 
     __slots__ = ("digest", "key")
 
@@ -49,7 +58,11 @@ class Fingerprint:
         self.digest = digest
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Fingerprint) and other.digest == self.digest
+        """Same content, and not the same file with another modification time."""
+        if not isinstance(other, Fingerprint) or other.digest != self.digest:
+            return False
+        same_file = self.key[1:3] == other.key[1:3]
+        return not same_file or self.key[4] == other.key[4]
 
     def __hash__(self) -> int:
         return hash(self.digest)
