@@ -102,6 +102,11 @@ int main(int argc, char **argv)
     config.use_frozen_modules = 1;
     config.parse_argv = 0;
     config.module_search_paths_set = 1;
+    /* An isolated config leaves signals alone; the pip install's interpreter ignores
+     * SIGPIPE and SIGXFSZ (a write to a closed socket or pipe then fails with EPIPE
+     * instead of killing mittnite) and turns SIGINT into KeyboardInterrupt until
+     * mittnite installs its own handlers. The same here. */
+    config.install_signal_handlers = 1;
     wchar_t *wide_self = Py_DecodeLocale(self, NULL);
     if (!wide_self) {
         fprintf(stderr, "mittnite: cannot decode %s\n", self);

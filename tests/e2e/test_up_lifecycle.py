@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 from .conftest import Start
 from .harness import processes_with
@@ -269,3 +270,26 @@ def test_job_whose_log_file_cannot_be_opened_says_so_in_gos_words(mittnite: Star
     assert run.wait() == 0, run.stderr
     assert "internal error" not in run.stderr and "Traceback" not in run.stderr
     assert "open /proc/self/no-such-dir: no such file or directory" in run.stderr
+
+
+def _ignored_signals(pid: int) -> set[int]:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigIgn:"):
+            mask = int(line.split()[1], 16)
+            return {number for number in range(1, 65) if mask & (1 << (number - 1))}
+    raise AssertionError("no SigIgn line")
+
+
+def test_a_write_to_a_gone_reader_fails_instead_of_killing_mittnite(mittnite: Start) -> None:
+    """mittnite ignores SIGPIPE and SIGXFSZ, as the interpreter of the pip install does (the
+    static executable too: a log follower that hangs up must not kill the init), while its
+    jobs start with both at their default, as under the original."""
+    run = mittnite(
+        {"a.hcl": 'job "j" {\n command = "/bin/sh"\n args = ["-c", "echo up $$; sleep 1000"]\n}\n'}
+    )
+    job = int(run.wait_for(r"up (\d+)", stream="stdout").group(1))
+    interpreter = {int(signal.SIGPIPE), int(signal.SIGXFSZ)}
+    assert interpreter <= _ignored_signals(run.mittnite_pid())
+    assert not interpreter & _ignored_signals(job)
+    run.signal()
+    assert run.wait() == 0
