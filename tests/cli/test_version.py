@@ -67,7 +67,7 @@ def test_version_command_prints_version_commit_and_build_time() -> None:
     )
 
 
-def test_short_version_flag_uses_the_package_metadata() -> None:
+def test_short_version_flag_agrees_with_the_package_metadata() -> None:
     from importlib.metadata import version
 
     result = subprocess.run(
