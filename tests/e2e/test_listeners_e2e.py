@@ -331,3 +331,78 @@ def test_the_example_and_the_readme_snippet(mittnite: Start, tmp_path: Path) -> 
     assert body == f"hello {me[0]}:{me[1]}\n"  # the client, not mittnite's address
     run.signal()
     assert run.wait() == 0
+
+
+def _echo_upstream(port: int) -> str:
+    """A job that answers each connection on ``port`` with one line."""
+    return (
+        "import socket\n"
+        "s = socket.socket()\n"
+        "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+        f"s.bind(('127.0.0.1', {port}))\n"
+        "s.listen()\n"
+        "print('upstream up', flush=True)\n"
+        "while True:\n"
+        "    c, _ = s.accept()\n"
+        "    c.sendall(b'hello from upstream\\n')\n"
+        "    c.close()\n"
+    )
+
+
+def test_a_taken_port_of_a_forwarding_block_does_not_stop_a_job_that_is_not_lazy(
+    mittnite: Start, tmp_path: Path
+) -> None:
+    """The original ignores ``listen`` blocks of jobs that are not lazy, so a port that is
+    taken must not stop the container: the job runs, the error is logged, and mittnite
+    opens the block once the port is free."""
+    front, back = free_port(), free_port()
+    script = tmp_path / "upstream.py"
+    script.write_text(_echo_upstream(back))
+    squatter = socket.socket()
+    squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    squatter.bind(("127.0.0.1", front))
+    squatter.listen()
+    try:
+        run = mittnite(
+            {
+                "a.hcl": f'job "web" {{\n command = "{PYTHON}"\n args = ["{script}"]\n'
+                f' listen "127.0.0.1:{front}" {{\n  forward = "127.0.0.1:{back}"\n }}\n}}\n'
+            }
+        )
+        run.wait_for("upstream up", stream="stdout")
+        run.wait_for(
+            rf'level=error msg="listener stopped with error" error="listen tcp 127.0.0.1:{front}: '
+            r'bind: address already in use" job.name=web'
+        )
+    finally:
+        squatter.close()
+    run.wait_for(rf'msg="starting TCP listener" address="127.0.0.1:{front}" job.name=web.*\n(.|\n)*'
+                 rf'msg="starting TCP listener" address="127.0.0.1:{front}"')
+    with connect(front) as client:
+        assert read_line(client) == b"hello from upstream\n"
+    run.signal()
+    assert run.wait() == 0
+    assert "fatal" not in run.stderr
+
+
+def test_a_taken_port_of_an_activated_block_still_stops_the_run(
+    mittnite: Start, tmp_path: Path
+) -> None:
+    """With ``activate = true`` the job is handed the socket itself: without it the job
+    cannot work, so that stays an error that ends the run."""
+    port = free_port()
+    squatter = socket.socket()
+    squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    squatter.bind(("127.0.0.1", port))
+    squatter.listen()
+    try:
+        run = mittnite(
+            {
+                "a.hcl": f'job "web" {{\n command = "{PYTHON}"\n args = ["{JOB}"]\n'
+                f' listen "127.0.0.1:{port}" {{\n  activate = true\n }}\n}}\n'
+            }
+        )
+        assert run.wait() == 1
+    finally:
+        squatter.close()
+    assert 'level=fatal msg="listener stopped with error"' in run.stderr

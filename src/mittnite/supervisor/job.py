@@ -73,6 +73,8 @@ if TYPE_CHECKING:
 # How long to keep reading a finished job's pipes for output still in flight
 # (a grandchild may keep them open; the process group is signalled meanwhile).
 DRAIN_TIMEOUT = 2.0
+LISTEN_RETRY_FIRST = 1.0  # a forwarding listen block that cannot be opened is tried again
+LISTEN_RETRY_LONGEST = 30.0
 
 
 def stop_signal_number(signal_: Signal | None) -> int:
@@ -202,6 +204,7 @@ class SupervisedJob:
         self.outcome: str | None = None
         self._watcher: FileWatcher | None = None
         self._listeners: JobListeners | None = None
+        self._listen_retry: asyncio.Task[None] | None = None
         self._events = events
         self.liveness_restart = False
         """The coming respawn follows a liveness failure."""
@@ -225,7 +228,7 @@ class SupervisedJob:
         self._activated: ActivatedSockets | None = None
 
     # -- listen blocks without lazy ---------------------------------------------------------
-    def open_listeners(self) -> None:
+    def open_listeners(self, *, announce: bool = True) -> None:
         """Open the ``listen`` blocks, before the first start.
 
         Forwarded blocks forward to the (already running) upstream: the README documents
@@ -238,11 +241,52 @@ class SupervisedJob:
             return
         from .lazy import JobListeners, listener_specs
 
-        self._listeners = JobListeners(
+        listeners = JobListeners(
             self.name, listener_specs(self.config.listeners, self.name), logger=self.log
         )
-        self._listeners.open()
-        self._activated = self._listeners.activated
+        listeners.open(announce=announce)  # on failure nothing stays open; a retry starts afresh
+        self._listeners = listeners
+        self._activated = listeners.activated
+
+    @property
+    def needs_its_sockets(self) -> bool:
+        """Whether the job cannot run without its ``listen`` blocks: it is handed the
+        sockets themselves (``activate``). Forwarding blocks only add a way in."""
+        return any(listener.activate for listener in self.config.listeners or ())
+
+    def listen_later(
+        self,
+        error: Exception,
+        first_delay: float = LISTEN_RETRY_FIRST,
+        longest_delay: float = LISTEN_RETRY_LONGEST,
+    ) -> None:
+        """A forwarding ``listen`` block could not be opened: the job runs without it.
+
+        The original ignores ``listen`` blocks of jobs that are not lazy, so a port that
+        is taken (by the job itself, or by a neighbour) must not stop the container.
+        The error is logged, and opening is retried in the background (after 1 s, 2 s,
+        4 s, ... every 30 s at most) until it works or the job is stopped.
+        """
+        from ..runtime.listen import ListenError
+
+        self.log.error("listener stopped with error", error=str(error))
+        self.log.warning("the job runs without its listen blocks; mittnite keeps trying to listen")
+
+        async def retry() -> None:
+            delay = first_delay
+            while True:
+                await asyncio.sleep(delay)
+                try:
+                    self.open_listeners(announce=False)
+                except ListenError as again:
+                    self.log.debug("listener still cannot listen", error=str(again))
+                    delay = min(delay * 2, longest_delay)
+                    continue
+                for spec in self._listeners.specs if self._listeners is not None else ():
+                    self.log.info("starting TCP listener", address=spec.label)
+                return
+
+        self._listen_retry = asyncio.get_running_loop().create_task(retry())
 
     @property
     def listeners(self) -> JobListeners | None:
@@ -252,6 +296,10 @@ class SupervisedJob:
     async def close_listeners(self) -> None:
         """Close the forwarders; activated sockets stay until :meth:`shutdown` (a
         restart may still be due, and needs them)."""
+        retry, self._listen_retry = self._listen_retry, None
+        if retry is not None and not retry.done():
+            retry.cancel()
+            await asyncio.gather(retry, return_exceptions=True)
         if self._listeners is not None:
             await self._listeners.close_forwarders()
 

@@ -177,8 +177,10 @@ class JobSet:
         try:
             job.open_listeners()  # type: ignore[union-attr]
         except ListenError as exc:
-            self._listen_failed(exc)
-            return
+            if job.needs_its_sockets:  # type: ignore[union-attr]
+                self._listen_failed(exc)
+                return
+            job.listen_later(exc)  # type: ignore[union-attr]
         job.start_watching()  # type: ignore[union-attr]
         job.start_now()  # type: ignore[union-attr]
 

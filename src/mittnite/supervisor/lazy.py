@@ -255,15 +255,18 @@ class JobListeners:
         activated = [(spec.listen, spec.name) for spec in self.specs if spec.activate]
         self.activated = ActivatedSockets(activated) if activated else None
 
-    def open(self) -> None:
+    def open(self, *, announce: bool = True) -> None:
         """Open every listener in ``listen`` order; if one fails, close the others and raise.
 
         The exception is ``runtime.listen.ListenError`` with Go's text
-        (``listen tcp :80: bind: address already in use``).
+        (``listen tcp :80: bind: address already in use``). ``announce``: log
+        ``starting TCP listener`` for each (not on the quiet retries of a job whose
+        forwarding blocks could not be opened at first).
         """
         try:
             for index, spec in enumerate(self.specs):
-                self.log.log("info", "starting TCP listener", {"address": spec.label})
+                if announce:
+                    self.log.log("info", "starting TCP listener", {"address": spec.label})
                 forwarder = self._forwarder_of.get(index)
                 if forwarder is not None:
                     forwarder.open()
