@@ -76,7 +76,7 @@ def test_log_file_that_cannot_be_opened_fails_the_start_in_gos_words(mittnite: S
     run = mittnite({"a.hcl": config})
     run.wait_for("holding off starting job web until first request")
     assert closed_quickly(front)
-    run.wait_for("failed to start job web: open /proc/self/no-such-dir: no such file or directory")
+    run.wait_for("failed to start job web: mkdir /proc/self/no-such-dir: no such file or directory")
     run.signal(signal.SIGTERM)
     assert run.wait(60) == 0
     assert "[Errno" not in run.stderr

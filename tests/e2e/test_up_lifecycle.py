@@ -245,7 +245,7 @@ def test_boot_job_whose_log_file_cannot_be_opened_fails_like_a_start_error(
     )
     assert run.wait() == 1, run.stderr
     assert "internal error" not in run.stderr and "Traceback" not in run.stderr
-    failure = "failed to start job b: open /proc/self/no-such-dir: no such file or directory"
+    failure = "failed to start job b: mkdir /proc/self/no-such-dir: no such file or directory"
     assert f'boot job error occurred: {failure}"' in run.stderr
     assert "should not run" not in run.stdout
     run = mittnite(
@@ -269,7 +269,7 @@ def test_job_whose_log_file_cannot_be_opened_says_so_in_gos_words(mittnite: Star
     )
     assert run.wait() == 0, run.stderr
     assert "internal error" not in run.stderr and "Traceback" not in run.stderr
-    assert "open /proc/self/no-such-dir: no such file or directory" in run.stderr
+    assert "mkdir /proc/self/no-such-dir: no such file or directory" in run.stderr
 
 
 def _ignored_signals(pid: int) -> set[int]:

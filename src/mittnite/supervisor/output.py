@@ -56,25 +56,36 @@ EXIT_FLUSH_TIMEOUT = 2.0  # at exit, how long a blocked destination gets to take
 FILE_DRAIN_TIMEOUT = 2.0  # how long a job's non-regular log file gets after its run
 
 
+class LogDirectoryError(OSError):
+    """A log file's directory could not be created (Go's ``os.MkdirAll`` says ``mkdir``)."""
+
+
 def open_log_file(path: str) -> int:
     """Open ``path`` for appending, creating parent directories (0755) like the original."""
     directory = os.path.dirname(path)
     if directory:
-        os.makedirs(directory, mode=0o755, exist_ok=True)
+        from ..golang.osfs import mkdir_all
+
+        try:
+            mkdir_all(directory, 0o755)
+        except OSError as exc:
+            raise LogDirectoryError(exc.errno, exc.strerror, exc.filename) from exc
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o666)
 
 
 def output_error(error: OSError) -> str:
     """Why a run's output could not be set up, in Go's words.
 
-    ``open /var/log/app/out.log: permission denied`` for a log file (or its directory)
-    that cannot be had; the bare errno text otherwise (no pipe: too many open files).
+    ``open /var/log/app/out.log: permission denied`` for a log file that cannot be had,
+    ``mkdir /var/log/app: permission denied`` for its directory; the bare errno text
+    otherwise (no pipe: too many open files).
     """
     from ..runtime.goerrors import errno_text
 
     reason = errno_text(error.errno) if error.errno else (error.strerror or str(error))
     if error.filename is not None:
-        return f"open {error.filename}: {reason}"
+        operation = "mkdir" if isinstance(error, LogDirectoryError) else "open"
+        return f"{operation} {error.filename}: {reason}"
     return reason
 
 
