@@ -278,7 +278,7 @@ class SupervisedJob:
                 await asyncio.sleep(delay)
                 try:
                     self.open_listeners(announce=False)
-                except ListenError as again:
+                except (ListenError, OSError) as again:
                     self.log.debug("listener still cannot listen", error=str(again))
                     delay = min(delay * 2, longest_delay)
                     continue
