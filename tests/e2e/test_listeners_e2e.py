@@ -333,6 +333,15 @@ def test_the_example_and_the_readme_snippet(mittnite: Start, tmp_path: Path) -> 
     assert run.wait() == 0
 
 
+def squat(port: int) -> socket.socket:
+    """Take ``port`` on 127.0.0.1 (someone else listening there)."""
+    squatter = socket.socket()
+    squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    squatter.bind(("127.0.0.1", port))
+    squatter.listen()
+    return squatter
+
+
 def _echo_upstream(port: int) -> str:
     """A job that answers each connection on ``port`` with one line."""
     return (
@@ -358,10 +367,7 @@ def test_a_taken_port_of_a_forwarding_block_does_not_stop_a_job_that_is_not_lazy
     front, back = free_port(), free_port()
     script = tmp_path / "upstream.py"
     script.write_text(_echo_upstream(back))
-    squatter = socket.socket()
-    squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    squatter.bind(("127.0.0.1", front))
-    squatter.listen()
+    squatter = squat(front)
     try:
         run = mittnite(
             {
@@ -391,10 +397,7 @@ def test_a_taken_port_of_an_activated_block_still_stops_the_run(
     """With ``activate = true`` the job is handed the socket itself: without it the job
     cannot work, so that stays an error that ends the run."""
     port = free_port()
-    squatter = socket.socket()
-    squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    squatter.bind(("127.0.0.1", port))
-    squatter.listen()
+    squatter = squat(port)
     try:
         run = mittnite(
             {
