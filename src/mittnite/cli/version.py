@@ -76,7 +76,9 @@ def checkout_commit(package_dir: str | os.PathLike[str]) -> str | None:
 def build_info() -> tuple[str, str, str]:
     """(version, commit, build time), never empty."""
     commit, built_at = _recorded()
-    live = checkout_commit(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+    package_dir = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    # inside the static executable's zip there is no checkout, whatever lies around it
+    live = checkout_commit(package_dir) if os.path.isdir(package_dir) else None
     return package_version(), live or commit, built_at
 
 
