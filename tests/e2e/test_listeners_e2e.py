@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import sys
@@ -23,6 +22,7 @@ from typing import Any
 import pytest
 
 from ..activation.helpers import fixed_port as free_port
+from ..runtime.nginx import nginx_binary, nginx_conf
 from .conftest import Start
 from .harness import processes_with
 
@@ -106,42 +106,14 @@ job "upstream" {{
     assert run.wait() == 0
 
 
-def _nginx() -> str:
-    found = shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
-    )
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("nginx is missing: CI must install it (apt-get install nginx-light)")
-    pytest.skip("nginx is not installed (apt-get install nginx-light)")
-
-
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_a_lazy_nginx_sees_the_client_address(
     mittnite: Start, tmp_path: Path, version: str
 ) -> None:
     """The README's one-liner: nginx reads the header with ``listen ... proxy_protocol``."""
-    binary = _nginx()
+    binary = nginx_binary()
     front, back = free_port(), free_port()
-    (tmp_path / "nginx.conf").write_text(
-        f"""
-daemon off;
-master_process off;
-pid {tmp_path}/nginx.pid;
-error_log stderr warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp_path}/body;
-    proxy_temp_path {tmp_path}/proxy;
-    server {{
-        listen 127.0.0.1:{back} proxy_protocol;
-        location / {{ return 200 "[$proxy_protocol_addr]:[$proxy_protocol_port]"; }}
-    }}
-}}
-"""
-    )
+    (tmp_path / "nginx.conf").write_text(nginx_conf(str(tmp_path), f"127.0.0.1:{back}"))
     run = mittnite(
         {
             "a.hcl": f"""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from mittnite.config.addresses import parse_address
 from mittnite.runtime.forward import Forwarder
 
 from ..lazy.helpers import RecordingLogger, connect, free_port, ipv6_available, read_all, run
+from .nginx import nginx_binary, nginx_conf
 
 UPSTREAM = str(Path(__file__).with_name("pp_upstream.py"))
 
@@ -173,17 +173,6 @@ def test_header_precedes_bytes_sent_while_the_upstream_was_still_starting() -> N
 # ---- a real nginx upstream -------------------------------------------------------------------
 
 
-def _nginx_binary() -> str:
-    found = shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
-    )
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("nginx is missing: CI must install it (apt-get install nginx-light)")
-    pytest.skip("nginx is not installed (apt-get install nginx-light)")
-
-
 class Nginx:
     """nginx in the foreground, one process, answering with the PROXY header's client."""
 
@@ -192,25 +181,7 @@ class Nginx:
         self.unix_path = os.path.join(directory, "nginx.sock")
         conf = os.path.join(directory, "nginx.conf")
         with open(conf, "w") as handle:
-            handle.write(
-                f"""
-daemon off;
-master_process off;
-pid {directory}/nginx.pid;
-error_log stderr warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {directory}/body;
-    proxy_temp_path {directory}/proxy;
-    server {{
-        listen 127.0.0.1:{self.port} proxy_protocol;
-        listen unix:{self.unix_path} proxy_protocol;
-        location / {{ return 200 "[$proxy_protocol_addr]:[$proxy_protocol_port]"; }}
-    }}
-}}
-"""
-            )
+            handle.write(nginx_conf(directory, f"127.0.0.1:{self.port}", f"unix:{self.unix_path}"))
         self.proc = subprocess.Popen(
             [binary, "-p", directory, "-c", conf, "-e", "stderr"],
             stdin=subprocess.DEVNULL,
@@ -238,7 +209,7 @@ http {{
 
 @pytest.fixture(scope="module")
 def nginx() -> Iterator[Nginx]:
-    binary = _nginx_binary()
+    binary = nginx_binary()
     with tempfile.TemporaryDirectory() as directory:
         server = Nginx(binary, directory)
         yield server
