@@ -40,6 +40,18 @@ def read_all_available(fd: int) -> bytes:
     return b"".join(data)
 
 
+async def read_back(fd: int, size: int) -> bytes:
+    """Read pipe ``fd`` without blocking the loop until ``size`` bytes have arrived."""
+    received = bytearray()
+
+    def arrived() -> bool:
+        received.extend(read_all_available(fd))
+        return len(received) >= size
+
+    assert await eventually(arrived)
+    return bytes(received)
+
+
 def fill(sink: Sink, total: int) -> bytes:
     """Write ``total`` bytes of numbered lines into ``sink``; what was written."""
     lines = b"".join(b"%09d\n" % i for i in range(total // 10))
@@ -63,14 +75,7 @@ def test_a_pipe_is_reopened_privately_and_the_shared_description_stays_blocking(
             assert sink.buffered == len(written) - capacity
             woken: list[bool] = []
             sink.when_room(lambda: woken.append(True))
-            received = bytearray()
-
-            def drain_pipe() -> bool:
-                received.extend(read_all_available(read_end))
-                return len(received) == len(written)
-
-            assert await eventually(drain_pipe)
-            assert bytes(received) == written  # in order, nothing lost
+            assert await read_back(read_end, len(written)) == written  # in order, nothing lost
             assert woken == [True] and sink.has_room() and sink.buffered == 0
             sink.release()
         finally:
@@ -236,15 +241,9 @@ def test_the_writer_thread_fallback_keeps_the_loop_free() -> None:
         assert not sink.has_room() and ticks > 5  # the thread blocks, the loop does not
         woken: list[bool] = []
         sink.when_room(lambda: woken.append(True))
-        received = bytearray()
-
-        def drain_pipe() -> bool:
-            received.extend(read_all_available(read_end))
-            return len(received) == len(written)
-
-        assert await eventually(drain_pipe)
+        received = await read_back(read_end, len(written))
         assert await sink.drain(10)
-        assert bytes(received) == written and woken == [True]
+        assert received == written and woken == [True]
         task.cancel()
         os.close(read_end)
         reports: list[OSError] = []
